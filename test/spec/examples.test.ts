@@ -1,0 +1,105 @@
+// Every named example in the spec validates against the schema it illustrates (Ajv 2020-12
+// on the bundled spec), and Redocly's example rule catches a broken one.
+import { execFile } from "node:child_process";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import type { ValidateFunction } from "ajv";
+import { compileSchema, resolve, schemaValidator, spec } from "../support/spec.js";
+
+type Node = Record<string, unknown>;
+interface NamedExample {
+  where: string;
+  validate: ValidateFunction;
+  value: unknown;
+}
+
+/** Walks every operation's body, responses, parameters and headers for named examples. */
+function collectExamples(): NamedExample[] {
+  const found: NamedExample[] = [];
+  const fromContent = (where: string, contentOwner: Node | undefined) => {
+    const content = (contentOwner?.content ?? {}) as Record<string, Node>;
+    for (const [mediaType, media] of Object.entries(content)) {
+      const validate = schemaValidator((media.schema as Node).$ref as string);
+      for (const [name, example] of Object.entries((media.examples ?? {}) as Record<string, Node>)) {
+        found.push({ where: `${where} ${mediaType} examples.${name}`, validate, value: resolve<Node>(example).value });
+      }
+    }
+  };
+  const fromSchemaOwner = (where: string, owner: Node) => {
+    const resolved = resolve<Node>(owner);
+    found.push({ where, validate: compileSchema(resolved.schema as Node), value: resolved.example });
+  };
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const parameter of (item.parameters ?? []) as Node[]) fromSchemaOwner(`${path} parameter`, parameter);
+    for (const [method, op] of Object.entries(item)) {
+      if (method === "parameters") continue;
+      const where = `${method.toUpperCase()} ${path}`;
+      fromContent(`${where} request`, op.requestBody ? resolve<Node>(op.requestBody) : undefined);
+      for (const [status, response] of Object.entries(op.responses as Record<string, Node>)) {
+        const resolved = resolve<Node>(response);
+        fromContent(`${where} ${status}`, resolved);
+        for (const [name, header] of Object.entries((resolved.headers ?? {}) as Record<string, Node>)) {
+          fromSchemaOwner(`${where} ${status} header ${name}`, header);
+        }
+      }
+    }
+  }
+  return found;
+}
+const examples = collectExamples();
+
+describe("named examples", () => {
+  it("cover every operation, status and component example", () => {
+    expect(examples.length).toBeGreaterThanOrEqual(40);
+    const used = new Set(examples.map((example) => JSON.stringify(example.value)));
+    for (const [name, example] of Object.entries(spec.components.examples ?? {})) {
+      expect(used.has(JSON.stringify((example as Node).value)), `components.examples.${name} is used`).toBe(true);
+    }
+  });
+
+  it.each(examples.map((example) => [example.where, example] as const))("%s validates", (_, example) => {
+    const valid = example.validate(example.value);
+    expect(example.validate.errors ?? [], example.where).toEqual([]);
+    expect(valid).toBe(true);
+  });
+});
+
+describe("Redocly's example rule", () => {
+  const run = promisify(execFile);
+  const redocly = async (root: string) => {
+    try {
+      const { stdout } = await run(process.execPath, [
+        "node_modules/@redocly/cli/bin/cli.js", "lint", join(root, "openapi.yaml"), "--format", "json",
+      ], { env: { ...process.env, REDOCLY_TELEMETRY: "off" }, maxBuffer: 1 << 24 });
+      return JSON.parse(stdout) as { problems: { ruleId: string; severity: string; message: string }[] };
+    } catch (error) {
+      return JSON.parse((error as { stdout: string }).stdout) as { problems: { ruleId: string; severity: string; message: string }[] };
+    }
+  };
+
+  it("finds no problem in the spec", async () => {
+    const report = await redocly("openapi");
+    expect(report.problems).toEqual([]);
+  }, 60_000);
+
+  it("agrees with Ajv: an example that breaks its schema is an error", async () => {
+    const copy = await mkdtemp(join(tmpdir(), "kling-spec-"));
+    try {
+      await cp("openapi", copy, { recursive: true });
+      const file = join(copy, "components/examples/TaskInProgress.yaml");
+      await writeFile(file, (await readFile(file, "utf8")).replace("progress: 45", "progress: 145"));
+      const broken = resolve<Node>(spec.components.examples!.TaskInProgress).value as Node;
+      expect(schemaValidator("VideoTask")({ ...broken, progress: 145 })).toBe(false);
+
+      const report = await redocly(copy);
+      expect(report.problems).toEqual([
+        expect.objectContaining({ ruleId: "no-invalid-media-type-examples", severity: "error" }),
+      ]);
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -1,0 +1,53 @@
+// The bundled spec, read once, and Ajv (2020-12 + formats) compiled straight from it: the
+// reference verdict that the generated validator, Prism and the examples are held to.
+import { readFileSync } from "node:fs";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { parse } from "yaml";
+import { BUNDLED_SPEC } from "./prism.js";
+
+type Json = Record<string, unknown>;
+export interface OpenApiDocument extends Json {
+  paths: Record<string, Record<string, Json>>;
+  components: Record<string, Record<string, Json>>;
+}
+
+export const spec = parse(readFileSync(BUNDLED_SPEC, "utf8")) as OpenApiDocument;
+
+const SPEC_ID = "spec.json";
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats(ajv);
+ajv.addSchema({ $id: SPEC_ID, components: spec.components });
+
+/** An Ajv validator for `#/components/schemas/<name>` or any JSON pointer into the spec. */
+export function schemaValidator(nameOrPointer: string): ValidateFunction {
+  const pointer = nameOrPointer.startsWith("#") ? nameOrPointer : `#/components/schemas/${nameOrPointer}`;
+  const validate = ajv.getSchema(`${SPEC_ID}${pointer}`);
+  if (!validate) throw new Error(`no schema at ${pointer}`);
+  return validate;
+}
+
+/** Follows a local `$ref` ("#/components/...") to the object it names. */
+export function resolve<T = Json>(node: unknown): T {
+  let current = node as Json;
+  while (current && typeof current.$ref === "string") {
+    const path = (current.$ref as string).replace(/^#\//, "").split("/").map(unescapePointer);
+    current = path.reduce<Json>((object, key) => object[key] as Json, spec as Json);
+  }
+  return current as T;
+}
+
+/** An Ajv validator for a schema written inline (a parameter's or a header's). */
+export function compileSchema(schema: Json): ValidateFunction {
+  return ajv.compile(schema);
+}
+
+function unescapePointer(segment: string): string {
+  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+export function operation(path: string, method: string): Json {
+  const found = spec.paths[path]?.[method];
+  if (!found) throw new Error(`no operation ${method.toUpperCase()} ${path}`);
+  return found;
+}
