@@ -55,5 +55,11 @@ serve: generated/openapi.yaml docs ## mock API on 127.0.0.1:4010 and docs on 127
 test: $(INSTALLED) lint check-generated typecheck ## lint, drift check, typecheck and the whole vitest suite
 	$(BIN)/vitest run
 
+build: $(INSTALLED) ## compile the package (ESM + .d.ts) into dist/
+	rm -rf dist/src dist/generated
+	$(BIN)/tsc -p tsconfig.build.json
+	mkdir -p dist/generated
+	cp generated/schema.d.ts generated/validate-request.js generated/validate-request.d.ts dist/generated/
+
 clean: ## remove build output (not node_modules)
 	rm -rf dist docs test-results

@@ -239,7 +239,7 @@ var require_formats = __commonJS({
 
 // validate-request.cjs
 var validateCreateVideoTaskRequest = validate21;
-var schema32 = { "type": "object", "additionalProperties": false, "required": ["model"], "properties": { "model": { "$ref": "#/components/schemas/VideoModel" }, "prompt": { "type": "string", "minLength": 1, "maxLength": 2500 }, "image": { "type": "string", "format": "uri" }, "last_image": { "type": "string", "format": "uri" }, "aspect_ratio": { "$ref": "#/components/schemas/AspectRatio" }, "duration": { "$ref": "#/components/schemas/VideoDuration" }, "extra_body": { "$ref": "#/components/schemas/ExtraBody" } }, "dependentRequired": { "last_image": ["image"] }, "allOf": [{ "description": "Either prompt or extra_body.multi_prompt is required.", "anyOf": [{ "required": ["prompt"] }, { "required": ["extra_body"], "properties": { "extra_body": { "type": "object", "required": ["multi_prompt"] } } }] }, { "description": "With image (image-to-video mode), send prompt or extra_body.multi_prompt, not both.", "not": { "required": ["image", "prompt", "extra_body"], "properties": { "extra_body": { "type": "object", "required": ["multi_prompt"] } } } }] };
+var schema32 = { "type": "object", "additionalProperties": false, "required": ["model"], "properties": { "model": { "$ref": "#/components/schemas/VideoModel" }, "prompt": { "type": "string", "minLength": 1, "maxLength": 2500 }, "image": { "type": "string", "format": "uri" }, "last_image": { "type": "string", "format": "uri" }, "aspect_ratio": { "$ref": "#/components/schemas/AspectRatio" }, "duration": { "$ref": "#/components/schemas/VideoDuration" }, "extra_body": { "$ref": "#/components/schemas/ExtraBody" } }, "dependentRequired": { "last_image": ["image"] }, "allOf": [{ "description": "Either prompt or extra_body.multi_prompt is required.", "anyOf": [{ "required": ["prompt"] }, { "required": ["extra_body"], "properties": { "extra_body": { "type": "object", "required": ["multi_prompt"] } } }] }, { "description": "With image (image-to-video mode), send prompt or extra_body.multi_prompt, not both.", "not": { "type": "object", "required": ["image", "prompt", "extra_body"], "properties": { "extra_body": { "type": "object", "required": ["multi_prompt"] } } } }] };
 var schema33 = { "type": "string", "enum": ["kling-v3-std-silent", "kling-v3-std-audio", "kling-v3-pro-silent", "kling-v3-pro-audio"] };
 var schema34 = { "type": "string", "enum": ["16:9", "9:16", "1:1"] };
 var schema35 = { "oneOf": [{ "type": "integer", "minimum": 3, "maximum": 15 }, { "type": "string", "enum": ["3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"] }] };
@@ -517,52 +517,62 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   }
   const _errs8 = errors;
   const _errs9 = errors;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    let missing0;
-    if (data.image === void 0 && (missing0 = "image") || data.prompt === void 0 && (missing0 = "prompt") || data.extra_body === void 0 && (missing0 = "extra_body")) {
-      const err5 = {};
-      if (vErrors === null) {
-        vErrors = [err5];
+  if (errors === _errs9) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.image === void 0 && (missing0 = "image") || data.prompt === void 0 && (missing0 = "prompt") || data.extra_body === void 0 && (missing0 = "extra_body")) {
+        const err5 = {};
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
       } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    } else {
-      if (data.extra_body !== void 0) {
-        let data1 = data.extra_body;
-        const _errs10 = errors;
-        if (errors === _errs10) {
-          if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-            let missing1;
-            if (data1.multi_prompt === void 0 && (missing1 = "multi_prompt")) {
-              const err6 = {};
+        if (data.extra_body !== void 0) {
+          let data1 = data.extra_body;
+          const _errs11 = errors;
+          if (errors === _errs11) {
+            if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+              let missing1;
+              if (data1.multi_prompt === void 0 && (missing1 = "multi_prompt")) {
+                const err6 = {};
+                if (vErrors === null) {
+                  vErrors = [err6];
+                } else {
+                  vErrors.push(err6);
+                }
+                errors++;
+              }
+            } else {
+              const err7 = {};
               if (vErrors === null) {
-                vErrors = [err6];
+                vErrors = [err7];
               } else {
-                vErrors.push(err6);
+                vErrors.push(err7);
               }
               errors++;
             }
-          } else {
-            const err7 = {};
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
-            errors++;
           }
         }
       }
+    } else {
+      const err8 = {};
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
     }
   }
   var valid3 = _errs9 === errors;
   if (valid3) {
-    const err8 = { instancePath, schemaPath: "#/allOf/1/not", keyword: "not", params: {}, message: "must NOT be valid", schema: schema32.allOf[1].not, parentSchema: schema32.allOf[1], data };
+    const err9 = { instancePath, schemaPath: "#/allOf/1/not", keyword: "not", params: {}, message: "must NOT be valid", schema: schema32.allOf[1].not, parentSchema: schema32.allOf[1], data };
     if (vErrors === null) {
-      vErrors = [err8];
+      vErrors = [err9];
     } else {
-      vErrors.push(err8);
+      vErrors.push(err9);
     }
     errors++;
   } else {
@@ -577,29 +587,17 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.model === void 0) {
-      const err9 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "model" }, message: "must have required property 'model'", schema: schema32.required, parentSchema: schema32, data };
+      const err10 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "model" }, message: "must have required property 'model'", schema: schema32.required, parentSchema: schema32, data };
       if (vErrors === null) {
-        vErrors = [err9];
+        vErrors = [err10];
       } else {
-        vErrors.push(err9);
+        vErrors.push(err10);
       }
       errors++;
     }
     for (const key0 in data) {
       if (!(key0 === "model" || key0 === "prompt" || key0 === "image" || key0 === "last_image" || key0 === "aspect_ratio" || key0 === "duration" || key0 === "extra_body")) {
-        const err10 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32, data };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
-        }
-        errors++;
-      }
-    }
-    if (data.model !== void 0) {
-      let data2 = data.model;
-      if (typeof data2 !== "string") {
-        const err11 = { instancePath: instancePath + "/model", schemaPath: "#/components/schemas/VideoModel/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.type, parentSchema: schema33, data: data2 };
+        const err11 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32, data };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -607,12 +605,24 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      if (!(data2 === "kling-v3-std-silent" || data2 === "kling-v3-std-audio" || data2 === "kling-v3-pro-silent" || data2 === "kling-v3-pro-audio")) {
-        const err12 = { instancePath: instancePath + "/model", schemaPath: "#/components/schemas/VideoModel/enum", keyword: "enum", params: { allowedValues: schema33.enum }, message: "must be equal to one of the allowed values", schema: schema33.enum, parentSchema: schema33, data: data2 };
+    }
+    if (data.model !== void 0) {
+      let data2 = data.model;
+      if (typeof data2 !== "string") {
+        const err12 = { instancePath: instancePath + "/model", schemaPath: "#/components/schemas/VideoModel/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.type, parentSchema: schema33, data: data2 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
           vErrors.push(err12);
+        }
+        errors++;
+      }
+      if (!(data2 === "kling-v3-std-silent" || data2 === "kling-v3-std-audio" || data2 === "kling-v3-pro-silent" || data2 === "kling-v3-pro-audio")) {
+        const err13 = { instancePath: instancePath + "/model", schemaPath: "#/components/schemas/VideoModel/enum", keyword: "enum", params: { allowedValues: schema33.enum }, message: "must be equal to one of the allowed values", schema: schema33.enum, parentSchema: schema33, data: data2 };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
         }
         errors++;
       }
@@ -621,16 +631,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data3 = data.prompt;
       if (typeof data3 === "string") {
         if (func1(data3) > 2500) {
-          const err13 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/maxLength", keyword: "maxLength", params: { limit: 2500 }, message: "must NOT have more than 2500 characters", schema: 2500, parentSchema: schema32.properties.prompt, data: data3 };
-          if (vErrors === null) {
-            vErrors = [err13];
-          } else {
-            vErrors.push(err13);
-          }
-          errors++;
-        }
-        if (func1(data3) < 1) {
-          const err14 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.prompt, data: data3 };
+          const err14 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/maxLength", keyword: "maxLength", params: { limit: 2500 }, message: "must NOT have more than 2500 characters", schema: 2500, parentSchema: schema32.properties.prompt, data: data3 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -638,12 +639,21 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
+        if (func1(data3) < 1) {
+          const err15 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.prompt, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err15];
+          } else {
+            vErrors.push(err15);
+          }
+          errors++;
+        }
       } else {
-        const err15 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.prompt.type, parentSchema: schema32.properties.prompt, data: data3 };
+        const err16 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.prompt.type, parentSchema: schema32.properties.prompt, data: data3 };
         if (vErrors === null) {
-          vErrors = [err15];
+          vErrors = [err16];
         } else {
-          vErrors.push(err15);
+          vErrors.push(err16);
         }
         errors++;
       }
@@ -652,20 +662,20 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.image;
       if (typeof data4 === "string") {
         if (!formats0(data4)) {
-          const err16 = { instancePath: instancePath + "/image", schemaPath: "#/properties/image/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"', schema: "uri", parentSchema: schema32.properties.image, data: data4 };
+          const err17 = { instancePath: instancePath + "/image", schemaPath: "#/properties/image/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"', schema: "uri", parentSchema: schema32.properties.image, data: data4 };
           if (vErrors === null) {
-            vErrors = [err16];
+            vErrors = [err17];
           } else {
-            vErrors.push(err16);
+            vErrors.push(err17);
           }
           errors++;
         }
       } else {
-        const err17 = { instancePath: instancePath + "/image", schemaPath: "#/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.image.type, parentSchema: schema32.properties.image, data: data4 };
+        const err18 = { instancePath: instancePath + "/image", schemaPath: "#/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.image.type, parentSchema: schema32.properties.image, data: data4 };
         if (vErrors === null) {
-          vErrors = [err17];
+          vErrors = [err18];
         } else {
-          vErrors.push(err17);
+          vErrors.push(err18);
         }
         errors++;
       }
@@ -674,28 +684,16 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.last_image;
       if (typeof data5 === "string") {
         if (!formats0(data5)) {
-          const err18 = { instancePath: instancePath + "/last_image", schemaPath: "#/properties/last_image/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"', schema: "uri", parentSchema: schema32.properties.last_image, data: data5 };
+          const err19 = { instancePath: instancePath + "/last_image", schemaPath: "#/properties/last_image/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"', schema: "uri", parentSchema: schema32.properties.last_image, data: data5 };
           if (vErrors === null) {
-            vErrors = [err18];
+            vErrors = [err19];
           } else {
-            vErrors.push(err18);
+            vErrors.push(err19);
           }
           errors++;
         }
       } else {
-        const err19 = { instancePath: instancePath + "/last_image", schemaPath: "#/properties/last_image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.last_image.type, parentSchema: schema32.properties.last_image, data: data5 };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      }
-    }
-    if (data.aspect_ratio !== void 0) {
-      let data6 = data.aspect_ratio;
-      if (typeof data6 !== "string") {
-        const err20 = { instancePath: instancePath + "/aspect_ratio", schemaPath: "#/components/schemas/AspectRatio/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data6 };
+        const err20 = { instancePath: instancePath + "/last_image", schemaPath: "#/properties/last_image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.last_image.type, parentSchema: schema32.properties.last_image, data: data5 };
         if (vErrors === null) {
           vErrors = [err20];
         } else {
@@ -703,8 +701,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      if (!(data6 === "16:9" || data6 === "9:16" || data6 === "1:1")) {
-        const err21 = { instancePath: instancePath + "/aspect_ratio", schemaPath: "#/components/schemas/AspectRatio/enum", keyword: "enum", params: { allowedValues: schema34.enum }, message: "must be equal to one of the allowed values", schema: schema34.enum, parentSchema: schema34, data: data6 };
+    }
+    if (data.aspect_ratio !== void 0) {
+      let data6 = data.aspect_ratio;
+      if (typeof data6 !== "string") {
+        const err21 = { instancePath: instancePath + "/aspect_ratio", schemaPath: "#/components/schemas/AspectRatio/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data6 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -712,15 +713,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-    }
-    if (data.duration !== void 0) {
-      let data7 = data.duration;
-      const _errs27 = errors;
-      let valid9 = false;
-      let passing0 = null;
-      const _errs28 = errors;
-      if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-        const err22 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema35.oneOf[0].type, parentSchema: schema35.oneOf[0], data: data7 };
+      if (!(data6 === "16:9" || data6 === "9:16" || data6 === "1:1")) {
+        const err22 = { instancePath: instancePath + "/aspect_ratio", schemaPath: "#/components/schemas/AspectRatio/enum", keyword: "enum", params: { allowedValues: schema34.enum }, message: "must be equal to one of the allowed values", schema: schema34.enum, parentSchema: schema34, data: data6 };
         if (vErrors === null) {
           vErrors = [err22];
         } else {
@@ -728,18 +722,25 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
+    }
+    if (data.duration !== void 0) {
+      let data7 = data.duration;
+      const _errs28 = errors;
+      let valid9 = false;
+      let passing0 = null;
+      const _errs29 = errors;
+      if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
+        const err23 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema35.oneOf[0].type, parentSchema: schema35.oneOf[0], data: data7 };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
       if (typeof data7 == "number" && isFinite(data7)) {
         if (data7 > 15 || isNaN(data7)) {
-          const err23 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 15 }, message: "must be <= 15", schema: 15, parentSchema: schema35.oneOf[0], data: data7 };
-          if (vErrors === null) {
-            vErrors = [err23];
-          } else {
-            vErrors.push(err23);
-          }
-          errors++;
-        }
-        if (data7 < 3 || isNaN(data7)) {
-          const err24 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 3 }, message: "must be >= 3", schema: 3, parentSchema: schema35.oneOf[0], data: data7 };
+          const err24 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 15 }, message: "must be <= 15", schema: 15, parentSchema: schema35.oneOf[0], data: data7 };
           if (vErrors === null) {
             vErrors = [err24];
           } else {
@@ -747,24 +748,24 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
+        if (data7 < 3 || isNaN(data7)) {
+          const err25 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 3 }, message: "must be >= 3", schema: 3, parentSchema: schema35.oneOf[0], data: data7 };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
+          }
+          errors++;
+        }
       }
-      var _valid1 = _errs28 === errors;
+      var _valid1 = _errs29 === errors;
       if (_valid1) {
         valid9 = true;
         passing0 = 0;
       }
-      const _errs30 = errors;
+      const _errs31 = errors;
       if (typeof data7 !== "string") {
-        const err25 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.oneOf[1].type, parentSchema: schema35.oneOf[1], data: data7 };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
-        errors++;
-      }
-      if (!(data7 === "3" || data7 === "4" || data7 === "5" || data7 === "6" || data7 === "7" || data7 === "8" || data7 === "9" || data7 === "10" || data7 === "11" || data7 === "12" || data7 === "13" || data7 === "14" || data7 === "15")) {
-        const err26 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/1/enum", keyword: "enum", params: { allowedValues: schema35.oneOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema35.oneOf[1].enum, parentSchema: schema35.oneOf[1], data: data7 };
+        const err26 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.oneOf[1].type, parentSchema: schema35.oneOf[1], data: data7 };
         if (vErrors === null) {
           vErrors = [err26];
         } else {
@@ -772,7 +773,16 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      var _valid1 = _errs30 === errors;
+      if (!(data7 === "3" || data7 === "4" || data7 === "5" || data7 === "6" || data7 === "7" || data7 === "8" || data7 === "9" || data7 === "10" || data7 === "11" || data7 === "12" || data7 === "13" || data7 === "14" || data7 === "15")) {
+        const err27 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/1/enum", keyword: "enum", params: { allowedValues: schema35.oneOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema35.oneOf[1].enum, parentSchema: schema35.oneOf[1], data: data7 };
+        if (vErrors === null) {
+          vErrors = [err27];
+        } else {
+          vErrors.push(err27);
+        }
+        errors++;
+      }
+      var _valid1 = _errs31 === errors;
       if (_valid1 && valid9) {
         valid9 = false;
         passing0 = [passing0, 1];
@@ -783,18 +793,18 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
       if (!valid9) {
-        const err27 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema35.oneOf, parentSchema: schema35, data: data7 };
+        const err28 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema35.oneOf, parentSchema: schema35, data: data7 };
         if (vErrors === null) {
-          vErrors = [err27];
+          vErrors = [err28];
         } else {
-          vErrors.push(err27);
+          vErrors.push(err28);
         }
         errors++;
       } else {
-        errors = _errs27;
+        errors = _errs28;
         if (vErrors !== null) {
-          if (_errs27) {
-            vErrors.length = _errs27;
+          if (_errs28) {
+            vErrors.length = _errs28;
           } else {
             vErrors = null;
           }
@@ -809,26 +819,26 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.last_image !== void 0) {
       if (data.image === void 0) {
-        const err28 = { instancePath, schemaPath: "#/dependentRequired", keyword: "dependentRequired", params: {
+        const err29 = { instancePath, schemaPath: "#/dependentRequired", keyword: "dependentRequired", params: {
           property: "last_image",
           missingProperty: "image",
           depsCount: 1,
           deps: "image"
         }, message: "must have property image when property last_image is present", schema: schema32.dependentRequired, parentSchema: schema32, data };
         if (vErrors === null) {
-          vErrors = [err28];
+          vErrors = [err29];
         } else {
-          vErrors.push(err28);
+          vErrors.push(err29);
         }
         errors++;
       }
     }
   } else {
-    const err29 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
     if (vErrors === null) {
-      vErrors = [err29];
+      vErrors = [err30];
     } else {
-      vErrors.push(err29);
+      vErrors.push(err30);
     }
     errors++;
   }

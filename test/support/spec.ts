@@ -2,7 +2,7 @@
 // reference verdict that the generated validator, Prism and the examples are held to.
 import { readFileSync } from "node:fs";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+import ajvFormats from "ajv-formats";
 import { parse } from "yaml";
 import { BUNDLED_SPEC } from "./prism.js";
 
@@ -14,6 +14,8 @@ export interface OpenApiDocument extends Json {
 
 export const spec = parse(readFileSync(BUNDLED_SPEC, "utf8")) as OpenApiDocument;
 
+// ajv-formats is CommonJS: under NodeNext its default import is the module; .default is the plugin.
+const addFormats = ajvFormats.default;
 const SPEC_ID = "spec.json";
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
