@@ -17,7 +17,7 @@ let packedFiles: string[];
 beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), "kling-consumer-"));
   const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", project], { cwd: repo, maxBuffer: 1 << 24 });
-  const [packed] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { filename: string; files: { path: string }[] }[];
+  const [packed] = JSON.parse(stdout.slice(stdout.search(/^\[/m))) as { filename: string; files: { path: string }[] }[];
   packedFiles = packed!.files.map((file) => file.path);
   await writeFile(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   await writeFile(
