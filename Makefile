@@ -5,6 +5,7 @@ SHELL := /bin/bash
 BIN := node_modules/.bin
 INSTALLED := node_modules/.installed
 SPEC_SOURCES := $(shell find openapi -name '*.yaml')
+SDK_SOURCES := $(shell find src -name '*.ts')
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
@@ -55,11 +56,20 @@ serve: generated/openapi.yaml docs ## mock API on 127.0.0.1:4010 and docs on 127
 test: $(INSTALLED) lint check-generated typecheck ## lint, drift check, typecheck and the whole vitest suite
 	$(BIN)/vitest run
 
-build: $(INSTALLED) ## compile the package (ESM + .d.ts) into dist/
+build: dist/src/index.js ## compile the package (ESM + .d.ts) into dist/ (a no-op when up to date)
+
+dist/src/index.js: $(INSTALLED) $(SDK_SOURCES) generated/schema.d.ts generated/validate-request.js generated/validate-request.d.ts tsconfig.json tsconfig.build.json
 	rm -rf dist/src dist/generated
 	$(BIN)/tsc -p tsconfig.build.json
 	mkdir -p dist/generated
 	cp generated/schema.d.ts generated/validate-request.js generated/validate-request.d.ts dist/generated/
+	@touch $@
+
+conformance: build generated/openapi.yaml ## check a real gateway: make conformance BASE_URL=... API_KEY=... TASK_ID=... [CREATE=1]
+	@BASE_URL="$(BASE_URL)" API_KEY="$(API_KEY)" TASK_ID="$(TASK_ID)" CREATE="$(CREATE)" node scripts/conformance.mjs
+
+fuzz: $(INSTALLED) generated/openapi.yaml ## differential fuzzing of SDK validator vs spec vs Prism: make fuzz N=100000
+	FUZZ_RUNS=$(or $(N),20000) $(BIN)/vitest run test/contract/differential.test.ts
 
 clean: ## remove build output (not node_modules)
 	rm -rf dist docs test-results

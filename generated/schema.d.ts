@@ -336,12 +336,12 @@ export interface components {
         XRequestId: string;
         /**
          * @description How long to wait before trying again, in seconds or as an HTTP date (RFC 9110).
-         * @example 20
+         * @example 2
          */
         RetryAfter: string;
         /**
          * @description How long to wait before trying again, in milliseconds (sent by OpenAI-compatible gateways; wins over Retry-After).
-         * @example 20000
+         * @example 2000
          */
         RetryAfterMs: string;
     };

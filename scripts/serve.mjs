@@ -1,19 +1,13 @@
-// `make serve`: the Prism mock of the bundled spec on 127.0.0.1:4010 and the built docs on
-// 127.0.0.1:4011. Ctrl-C (or SIGTERM) stops both. Ports: MOCK_PORT, DOCS_PORT.
-import { spawn } from "node:child_process";
+// `make serve`: the Prism mock of the bundled spec on 127.0.0.1:4010 (CORS open) and the built
+// docs on 127.0.0.1:4011. Ctrl-C (or SIGTERM) stops both. Ports: MOCK_PORT, DOCS_PORT.
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
-import { createRequire } from "node:module";
+import { startPrism } from "./prism.mjs";
 
 const HOST = "127.0.0.1";
 const mockPort = Number(process.env.MOCK_PORT ?? 4010);
 const docsPort = Number(process.env.DOCS_PORT ?? 4011);
 const docsFile = new URL("../dist/docs/index.html", import.meta.url);
-const prismCli = createRequire(import.meta.url).resolve("@stoplight/prism-cli/dist/index.js");
-
-const prism = spawn(process.execPath, [prismCli, "mock", "generated/openapi.yaml", "-h", HOST, "-p", String(mockPort)], {
-  stdio: "inherit",
-});
 
 const docs = createServer(async (request, response) => {
   if (request.url !== "/" && request.url !== "/index.html") {
@@ -27,25 +21,11 @@ const docs = createServer(async (request, response) => {
     response.writeHead(500, { "content-type": "text/plain" }).end("dist/docs/index.html is missing: run make docs\n");
   }
 });
-docs.listen(docsPort, HOST, () => {
-  console.log(`docs: http://${HOST}:${docsPort}/   mock API: http://${HOST}:${mockPort}   (Ctrl-C stops both)`);
-});
-
-let stopping = false;
-function stop(code) {
-  if (stopping) return;
-  stopping = true;
-  docs.close();
-  if (prism.exitCode === null) prism.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 200).unref();
-}
-process.on("SIGINT", () => stop(0));
-process.on("SIGTERM", () => stop(0));
-prism.on("exit", (code) => {
-  if (!stopping) console.error(`Prism exited (code ${code}); stopping the docs server too.`);
-  stop(code ?? 1);
-});
 docs.on("error", (error) => {
   console.error(`docs server: ${error.message}`);
-  stop(1);
+  process.exit(1);
 });
+await new Promise((resolve) => docs.listen(docsPort, HOST, () => resolve(undefined)));
+// Prism's own handlers stop it on Ctrl-C; the docs server goes with this process.
+const prism = await startPrism({ port: mockPort, echo: true, readyTimeoutMs: 60_000 });
+console.log(`\n  docs:     http://${HOST}:${docsPort}/\n  mock API: ${prism.url}  (try: curl ${prism.url}/v1/videos/demo -H "Authorization: Bearer sk-test")\n  Ctrl-C stops both.\n`);

@@ -194,6 +194,11 @@ export function apiErrorFrom(status: number, headers: Headers, body: unknown): A
 function describeBody(body: unknown): string {
   const error = errorObject(body);
   if (typeof error?.message === "string" && error.message) return error.message;
+  // Not the spec's shape, but a message all the same: {"message"} or problem+json {"detail", "title"}.
+  const fields = body && typeof body === "object" ? (body as Record<string, unknown>) : {};
+  for (const key of ["message", "detail", "title"]) {
+    if (typeof fields[key] === "string" && fields[key]) return fields[key];
+  }
   if (typeof body !== "string" || !body.trim()) return "(no error message in the response)";
   const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
   if (title) return `${title} (HTML error page)`;

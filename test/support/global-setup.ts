@@ -1,6 +1,8 @@
-// One Prism mock of the bundled spec for the whole run; tests read its URL with inject("prismUrl").
+// Before any suite: the package is built, and one Prism mock of the bundled spec runs for the
+// whole run (tests read its URL with inject("prismUrl")).
+import { execFileSync } from "node:child_process";
 import type { TestProject } from "vitest/node";
-import { startPrism } from "./prism.js";
+import { startPrism } from "../../scripts/prism.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -9,6 +11,8 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Suites that run the built package (pack, conformance, CLI) need dist/ current; a no-op when it is.
+  execFileSync("make", ["--no-print-directory", "-s", "build"], { stdio: "inherit" });
   const prism = await startPrism();
   project.provide("prismUrl", prism.url);
   return () => prism.stop();

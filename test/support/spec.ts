@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import ajvFormats from "ajv-formats";
 import { parse } from "yaml";
-import { BUNDLED_SPEC } from "./prism.js";
+import { BUNDLED_SPEC } from "../../scripts/prism.mjs";
 
 type Json = Record<string, unknown>;
 export interface OpenApiDocument extends Json {
