@@ -71,5 +71,8 @@ conformance: build generated/openapi.yaml ## check a real gateway: make conforma
 fuzz: $(INSTALLED) generated/openapi.yaml ## differential fuzzing of SDK validator vs spec vs Prism: make fuzz N=100000
 	FUZZ_RUNS=$(or $(N),20000) $(BIN)/vitest run test/contract/differential.test.ts
 
+bench: build ## benchmarks: overhead vs bare fetch, validation speed, bundle size, wait cost (writes BENCHMARKS.md)
+	node --no-warnings scripts/bench.mjs
+
 clean: ## remove build output (not node_modules)
 	rm -rf dist docs test-results

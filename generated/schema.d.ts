@@ -73,6 +73,16 @@ export interface components {
          */
         VideoModel: "kling-v3-std-silent" | "kling-v3-std-audio" | "kling-v3-pro-silent" | "kling-v3-pro-audio";
         /**
+         * NoNulText
+         * @description must not contain NUL characters (U+0000)
+         */
+        NoNulText: string;
+        /**
+         * ImageUrl
+         * @description must be an http(s) URL or a data URI of a base64 image
+         */
+        ImageUrl: string;
+        /**
          * AspectRatio
          * @description Output aspect ratio. In image-to-video mode it is not guaranteed to take effect: the output
          *     video follows the image, so read the result rather than assume it.
@@ -98,7 +108,7 @@ export interface components {
          */
         MultiPromptShot: {
             /** @description What this shot shows. */
-            prompt: string;
+            prompt: components["schemas"]["NoNulText"];
         } & {
             [key: string]: unknown;
         };
@@ -112,7 +122,7 @@ export interface components {
             cfg_scale?: number;
             shot_type?: components["schemas"]["ShotType"];
             /** @description What the video should avoid, for example "blurry, low detail". */
-            negative_prompt?: string;
+            negative_prompt?: components["schemas"]["NoNulText"];
             /**
              * @description The shots of a multi-shot video, in order, 1 to 6. In image-to-video mode it replaces
              *     the top-level `prompt` (they must not be sent together).
@@ -134,18 +144,14 @@ export interface components {
              * @description The main prompt: what the video shows. In image-to-video mode (`image` sent) it must not
              *     be sent together with `extra_body.multi_prompt`.
              */
-            prompt?: string;
+            prompt?: components["schemas"]["NoNulText"];
             /**
-             * Format: uri
-             * @description URL of the reference image. Sent: image-to-video; not sent: text-to-video. When
+             * @description URL of the reference image (http(s), or a data: URI with the image inline). Sent: image-to-video; not sent: text-to-video. When
              *     `last_image` is also sent, this is the first frame.
              */
-            image?: string;
-            /**
-             * Format: uri
-             * @description URL of the end-frame image. Requires `image`, which is then the first frame.
-             */
-            last_image?: string;
+            image?: components["schemas"]["ImageUrl"];
+            /** @description URL of the end-frame image. Requires `image`, which is then the first frame. */
+            last_image?: components["schemas"]["ImageUrl"];
             aspect_ratio?: components["schemas"]["AspectRatio"];
             duration?: components["schemas"]["VideoDuration"];
             extra_body?: components["schemas"]["ExtraBody"];

@@ -34,220 +34,103 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/ajv-formats/dist/formats.js
-var require_formats = __commonJS({
-  "node_modules/ajv-formats/dist/formats.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate, compare) {
-      return { validate, compare };
-    }
-    exports.fullFormats = {
-      // date: http://tools.ietf.org/html/rfc3339#section-5.6
-      date: fmtDef(date, compareDate),
-      // date-time: http://tools.ietf.org/html/rfc3339#section-5.6
-      time: fmtDef(getTime(true), compareTime),
-      "date-time": fmtDef(getDateTime(true), compareDateTime),
-      "iso-time": fmtDef(getTime(), compareIsoTime),
-      "iso-date-time": fmtDef(getDateTime(), compareIsoDateTime),
-      // duration: https://tools.ietf.org/html/rfc3339#appendix-A
-      duration: /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/,
-      uri,
-      "uri-reference": /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i,
-      // uri-template: https://tools.ietf.org/html/rfc6570
-      "uri-template": /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
-      // For the source: https://gist.github.com/dperini/729294
-      // For test cases: https://mathiasbynens.be/demo/url-regex
-      url: /^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$/iu,
-      email: /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i,
-      hostname: /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i,
-      // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
-      ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
-      ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
-      regex,
-      // uuid: http://tools.ietf.org/html/rfc4122
-      uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
-      // JSON-pointer: https://tools.ietf.org/html/rfc6901
-      // uri fragment: https://tools.ietf.org/html/rfc3986#appendix-A
-      "json-pointer": /^(?:\/(?:[^~/]|~0|~1)*)*$/,
-      "json-pointer-uri-fragment": /^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$/i,
-      // relative JSON-pointer: http://tools.ietf.org/html/draft-luff-relative-json-pointer-00
-      "relative-json-pointer": /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$/,
-      // the following formats are used by the openapi specification: https://spec.openapis.org/oas/v3.0.0#data-types
-      // byte: https://github.com/miguelmota/is-base64
-      byte,
-      // signed 32 bit integer
-      int32: { type: "number", validate: validateInt32 },
-      // signed 64 bit integer
-      int64: { type: "number", validate: validateInt64 },
-      // C-type float
-      float: { type: "number", validate: validateNumber },
-      // C-type double
-      double: { type: "number", validate: validateNumber },
-      // hint to the UI to hide input strings
-      password: true,
-      // unchecked string payload
-      binary: true
-    };
-    exports.fastFormats = {
-      ...exports.fullFormats,
-      date: fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d$/, compareDate),
-      time: fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareTime),
-      "date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareDateTime),
-      "iso-time": fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoTime),
-      "iso-date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoDateTime),
-      // uri: https://github.com/mafintosh/is-my-json-valid/blob/master/formats.js
-      uri: /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i,
-      "uri-reference": /^(?:(?:[a-z][a-z0-9+\-.]*:)?\/?\/)?(?:[^\\\s#][^\s#]*)?(?:#[^\\\s]*)?$/i,
-      // email (sources from jsen validator):
-      // http://stackoverflow.com/questions/201323/using-a-regular-expression-to-validate-an-email-address#answer-8829363
-      // http://www.w3.org/TR/html5/forms.html#valid-e-mail-address (search for 'wilful violation')
-      email: /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
-    };
-    exports.formatNames = Object.keys(exports.fullFormats);
-    function isLeapYear(year) {
-      return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    }
-    var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
-    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str) {
-      const matches = DATE.exec(str);
-      if (!matches)
-        return false;
-      const year = +matches[1];
-      const month = +matches[2];
-      const day = +matches[3];
-      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
-    }
-    function compareDate(d1, d2) {
-      if (!(d1 && d2))
-        return void 0;
-      if (d1 > d2)
-        return 1;
-      if (d1 < d2)
-        return -1;
-      return 0;
-    }
-    var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
-    function getTime(strictTimeZone) {
-      return function time(str) {
-        const matches = TIME.exec(str);
-        if (!matches)
-          return false;
-        const hr = +matches[1];
-        const min = +matches[2];
-        const sec = +matches[3];
-        const tz = matches[4];
-        const tzSign = matches[5] === "-" ? -1 : 1;
-        const tzH = +(matches[6] || 0);
-        const tzM = +(matches[7] || 0);
-        if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
-          return false;
-        if (hr <= 23 && min <= 59 && sec < 60)
-          return true;
-        const utcMin = min - tzM * tzSign;
-        const utcHr = hr - tzH * tzSign - (utcMin < 0 ? 1 : 0);
-        return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
-      };
-    }
-    function compareTime(s1, s2) {
-      if (!(s1 && s2))
-        return void 0;
-      const t1 = (/* @__PURE__ */ new Date("2020-01-01T" + s1)).valueOf();
-      const t2 = (/* @__PURE__ */ new Date("2020-01-01T" + s2)).valueOf();
-      if (!(t1 && t2))
-        return void 0;
-      return t1 - t2;
-    }
-    function compareIsoTime(t1, t2) {
-      if (!(t1 && t2))
-        return void 0;
-      const a1 = TIME.exec(t1);
-      const a2 = TIME.exec(t2);
-      if (!(a1 && a2))
-        return void 0;
-      t1 = a1[1] + a1[2] + a1[3];
-      t2 = a2[1] + a2[2] + a2[3];
-      if (t1 > t2)
-        return 1;
-      if (t1 < t2)
-        return -1;
-      return 0;
-    }
-    var DATE_TIME_SEPARATOR = /t|\s/i;
-    function getDateTime(strictTimeZone) {
-      const time = getTime(strictTimeZone);
-      return function date_time(str) {
-        const dateTime = str.split(DATE_TIME_SEPARATOR);
-        return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
-      };
-    }
-    function compareDateTime(dt1, dt2) {
-      if (!(dt1 && dt2))
-        return void 0;
-      const d1 = new Date(dt1).valueOf();
-      const d2 = new Date(dt2).valueOf();
-      if (!(d1 && d2))
-        return void 0;
-      return d1 - d2;
-    }
-    function compareIsoDateTime(dt1, dt2) {
-      if (!(dt1 && dt2))
-        return void 0;
-      const [d1, t1] = dt1.split(DATE_TIME_SEPARATOR);
-      const [d2, t2] = dt2.split(DATE_TIME_SEPARATOR);
-      const res = compareDate(d1, d2);
-      if (res === void 0)
-        return void 0;
-      return res || compareTime(t1, t2);
-    }
-    var NOT_URI_FRAGMENT = /\/|:/;
-    var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str) {
-      return NOT_URI_FRAGMENT.test(str) && URI.test(str);
-    }
-    var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str) {
-      BYTE.lastIndex = 0;
-      return BYTE.test(str);
-    }
-    var MIN_INT32 = -(2 ** 31);
-    var MAX_INT32 = 2 ** 31 - 1;
-    function validateInt32(value) {
-      return Number.isInteger(value) && value <= MAX_INT32 && value >= MIN_INT32;
-    }
-    function validateInt64(value) {
-      return Number.isInteger(value);
-    }
-    function validateNumber() {
-      return true;
-    }
-    var Z_ANCHOR = /[^\\]\\Z/;
-    function regex(str) {
-      if (Z_ANCHOR.test(str))
-        return false;
-      try {
-        new RegExp(str);
-        return true;
-      } catch (e) {
-        return false;
-      }
-    }
-  }
-});
-
 // validate-request.cjs
 var validateCreateVideoTaskRequest = validate21;
-var schema32 = { "type": "object", "additionalProperties": false, "required": ["model"], "properties": { "model": { "$ref": "#/components/schemas/VideoModel" }, "prompt": { "type": "string", "minLength": 1, "maxLength": 2500 }, "image": { "type": "string", "format": "uri" }, "last_image": { "type": "string", "format": "uri" }, "aspect_ratio": { "$ref": "#/components/schemas/AspectRatio" }, "duration": { "$ref": "#/components/schemas/VideoDuration" }, "extra_body": { "$ref": "#/components/schemas/ExtraBody" } }, "dependentRequired": { "last_image": ["image"] }, "allOf": [{ "description": "Either prompt or extra_body.multi_prompt is required.", "anyOf": [{ "required": ["prompt"] }, { "required": ["extra_body"], "properties": { "extra_body": { "type": "object", "required": ["multi_prompt"] } } }] }, { "description": "With image (image-to-video mode), send prompt or extra_body.multi_prompt, not both.", "not": { "type": "object", "required": ["image", "prompt", "extra_body"], "properties": { "extra_body": { "type": "object", "required": ["multi_prompt"] } } } }] };
+var schema32 = { "type": "object", "additionalProperties": false, "required": ["model"], "properties": { "model": { "$ref": "#/components/schemas/VideoModel" }, "prompt": { "$ref": "#/components/schemas/NoNulText", "type": "string", "minLength": 1, "maxLength": 2500 }, "image": { "$ref": "#/components/schemas/ImageUrl" }, "last_image": { "$ref": "#/components/schemas/ImageUrl" }, "aspect_ratio": { "$ref": "#/components/schemas/AspectRatio" }, "duration": { "$ref": "#/components/schemas/VideoDuration" }, "extra_body": { "$ref": "#/components/schemas/ExtraBody" } }, "dependentRequired": { "last_image": ["image"] }, "allOf": [{ "description": "Either prompt or extra_body.multi_prompt is required.", "anyOf": [{ "required": ["prompt"] }, { "required": ["extra_body"], "properties": { "extra_body": { "type": "object", "required": ["multi_prompt"] } } }] }, { "description": "With image (image-to-video mode), send prompt or extra_body.multi_prompt, not both.", "not": { "type": "object", "required": ["image", "prompt", "extra_body"], "properties": { "extra_body": { "type": "object", "required": ["multi_prompt"] } } } }] };
 var schema33 = { "type": "string", "enum": ["kling-v3-std-silent", "kling-v3-std-audio", "kling-v3-pro-silent", "kling-v3-pro-audio"] };
-var schema34 = { "type": "string", "enum": ["16:9", "9:16", "1:1"] };
-var schema35 = { "oneOf": [{ "type": "integer", "minimum": 3, "maximum": 15 }, { "type": "string", "enum": ["3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"] }] };
+var schema34 = { "type": "string", "description": "must not contain NUL characters (U+0000)", "pattern": "^[^\\x00]*$" };
+var schema35 = { "type": "string", "description": "must be an http(s) URL or a data URI of a base64 image", "pattern": "^(https?://[^\\s/?#]+[^\\s]*|data:image/[a-zA-Z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2})$" };
+var schema37 = { "type": "string", "enum": ["16:9", "9:16", "1:1"] };
+var schema38 = { "oneOf": [{ "type": "integer", "minimum": 3, "maximum": 15 }, { "type": "string", "enum": ["3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"] }] };
+var pattern4 = new RegExp("^[^\\x00]*$", "u");
+var pattern5 = new RegExp("^(https?://[^\\s/?#]+[^\\s]*|data:image/[a-zA-Z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2})$", "u");
 var func1 = require_ucs2length().default;
-var formats0 = require_formats().fullFormats.uri;
-var schema36 = { "type": "object", "additionalProperties": true, "properties": { "cfg_scale": { "type": "number", "minimum": 0, "maximum": 1 }, "shot_type": { "$ref": "#/components/schemas/ShotType" }, "negative_prompt": { "type": "string", "maxLength": 2500 }, "multi_prompt": { "type": "array", "minItems": 1, "maxItems": 6, "items": { "$ref": "#/components/schemas/MultiPromptShot" } } } };
-var schema37 = { "type": "string", "enum": ["customize", "intelligent"] };
-var schema38 = { "type": "object", "required": ["prompt"], "additionalProperties": true, "properties": { "prompt": { "type": "string", "minLength": 1, "maxLength": 512 } } };
+var schema39 = { "type": "object", "additionalProperties": true, "properties": { "cfg_scale": { "type": "number", "minimum": 0, "maximum": 1 }, "shot_type": { "$ref": "#/components/schemas/ShotType" }, "negative_prompt": { "$ref": "#/components/schemas/NoNulText", "type": "string", "maxLength": 2500 }, "multi_prompt": { "type": "array", "minItems": 1, "maxItems": 6, "items": { "$ref": "#/components/schemas/MultiPromptShot" } } } };
+var schema40 = { "type": "string", "enum": ["customize", "intelligent"] };
+var schema42 = { "type": "object", "required": ["prompt"], "additionalProperties": true, "properties": { "prompt": { "$ref": "#/components/schemas/NoNulText", "type": "string", "minLength": 1, "maxLength": 512 } } };
+function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate23.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.prompt === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "prompt" }, message: "must have required property 'prompt'", schema: schema42.required, parentSchema: schema42, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.prompt !== void 0) {
+      let data0 = data.prompt;
+      if (typeof data0 === "string") {
+        if (!pattern4.test(data0)) {
+          const err1 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/pattern", keyword: "pattern", params: { pattern: "^[^\\x00]*$" }, message: 'must match pattern "^[^\\x00]*$"', schema: "^[^\\x00]*$", parentSchema: schema34, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      } else {
+        const err2 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+      if (typeof data0 === "string") {
+        if (func1(data0) > 512) {
+          const err3 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema42.properties.prompt, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        if (func1(data0) < 1) {
+          const err4 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42.properties.prompt, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      } else {
+        const err5 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.properties.prompt.type, parentSchema: schema42.properties.prompt, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema42.type, parentSchema: schema42, data };
+    if (vErrors === null) {
+      vErrors = [err6];
+    } else {
+      vErrors.push(err6);
+    }
+    errors++;
+  }
+  validate23.errors = vErrors;
+  return errors === 0;
+}
+validate23.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -263,7 +146,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.cfg_scale;
       if (typeof data0 == "number" && isFinite(data0)) {
         if (data0 > 1 || isNaN(data0)) {
-          const err0 = { instancePath: instancePath + "/cfg_scale", schemaPath: "#/properties/cfg_scale/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1", schema: 1, parentSchema: schema36.properties.cfg_scale, data: data0 };
+          const err0 = { instancePath: instancePath + "/cfg_scale", schemaPath: "#/properties/cfg_scale/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1", schema: 1, parentSchema: schema39.properties.cfg_scale, data: data0 };
           if (vErrors === null) {
             vErrors = [err0];
           } else {
@@ -272,7 +155,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0 < 0 || isNaN(data0)) {
-          const err1 = { instancePath: instancePath + "/cfg_scale", schemaPath: "#/properties/cfg_scale/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema36.properties.cfg_scale, data: data0 };
+          const err1 = { instancePath: instancePath + "/cfg_scale", schemaPath: "#/properties/cfg_scale/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema39.properties.cfg_scale, data: data0 };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -281,7 +164,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err2 = { instancePath: instancePath + "/cfg_scale", schemaPath: "#/properties/cfg_scale/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema36.properties.cfg_scale.type, parentSchema: schema36.properties.cfg_scale, data: data0 };
+        const err2 = { instancePath: instancePath + "/cfg_scale", schemaPath: "#/properties/cfg_scale/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema39.properties.cfg_scale.type, parentSchema: schema39.properties.cfg_scale, data: data0 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -293,7 +176,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.shot_type !== void 0) {
       let data1 = data.shot_type;
       if (typeof data1 !== "string") {
-        const err3 = { instancePath: instancePath + "/shot_type", schemaPath: "#/components/schemas/ShotType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data1 };
+        const err3 = { instancePath: instancePath + "/shot_type", schemaPath: "#/components/schemas/ShotType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.type, parentSchema: schema40, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -302,7 +185,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data1 === "customize" || data1 === "intelligent")) {
-        const err4 = { instancePath: instancePath + "/shot_type", schemaPath: "#/components/schemas/ShotType/enum", keyword: "enum", params: { allowedValues: schema37.enum }, message: "must be equal to one of the allowed values", schema: schema37.enum, parentSchema: schema37, data: data1 };
+        const err4 = { instancePath: instancePath + "/shot_type", schemaPath: "#/components/schemas/ShotType/enum", keyword: "enum", params: { allowedValues: schema40.enum }, message: "must be equal to one of the allowed values", schema: schema40.enum, parentSchema: schema40, data: data1 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -314,8 +197,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.negative_prompt !== void 0) {
       let data2 = data.negative_prompt;
       if (typeof data2 === "string") {
-        if (func1(data2) > 2500) {
-          const err5 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/properties/negative_prompt/maxLength", keyword: "maxLength", params: { limit: 2500 }, message: "must NOT have more than 2500 characters", schema: 2500, parentSchema: schema36.properties.negative_prompt, data: data2 };
+        if (!pattern4.test(data2)) {
+          const err5 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/components/schemas/NoNulText/pattern", keyword: "pattern", params: { pattern: "^[^\\x00]*$" }, message: 'must match pattern "^[^\\x00]*$"', schema: "^[^\\x00]*$", parentSchema: schema34, data: data2 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -324,11 +207,30 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err6 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/properties/negative_prompt/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.properties.negative_prompt.type, parentSchema: schema36.properties.negative_prompt, data: data2 };
+        const err6 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/components/schemas/NoNulText/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data2 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
           vErrors.push(err6);
+        }
+        errors++;
+      }
+      if (typeof data2 === "string") {
+        if (func1(data2) > 2500) {
+          const err7 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/properties/negative_prompt/maxLength", keyword: "maxLength", params: { limit: 2500 }, message: "must NOT have more than 2500 characters", schema: 2500, parentSchema: schema39.properties.negative_prompt, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      } else {
+        const err8 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/properties/negative_prompt/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.negative_prompt.type, parentSchema: schema39.properties.negative_prompt, data: data2 };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
         }
         errors++;
       }
@@ -337,93 +239,46 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data3 = data.multi_prompt;
       if (Array.isArray(data3)) {
         if (data3.length > 6) {
-          const err7 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/maxItems", keyword: "maxItems", params: { limit: 6 }, message: "must NOT have more than 6 items", schema: 6, parentSchema: schema36.properties.multi_prompt, data: data3 };
+          const err9 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/maxItems", keyword: "maxItems", params: { limit: 6 }, message: "must NOT have more than 6 items", schema: 6, parentSchema: schema39.properties.multi_prompt, data: data3 };
           if (vErrors === null) {
-            vErrors = [err7];
+            vErrors = [err9];
           } else {
-            vErrors.push(err7);
+            vErrors.push(err9);
           }
           errors++;
         }
         if (data3.length < 1) {
-          const err8 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema36.properties.multi_prompt, data: data3 };
+          const err10 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema39.properties.multi_prompt, data: data3 };
           if (vErrors === null) {
-            vErrors = [err8];
+            vErrors = [err10];
           } else {
-            vErrors.push(err8);
+            vErrors.push(err10);
           }
           errors++;
         }
         const len0 = data3.length;
         for (let i0 = 0; i0 < len0; i0++) {
-          let data4 = data3[i0];
-          if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
-            if (data4.prompt === void 0) {
-              const err9 = { instancePath: instancePath + "/multi_prompt/" + i0, schemaPath: "#/components/schemas/MultiPromptShot/required", keyword: "required", params: { missingProperty: "prompt" }, message: "must have required property 'prompt'", schema: schema38.required, parentSchema: schema38, data: data4 };
-              if (vErrors === null) {
-                vErrors = [err9];
-              } else {
-                vErrors.push(err9);
-              }
-              errors++;
-            }
-            if (data4.prompt !== void 0) {
-              let data5 = data4.prompt;
-              if (typeof data5 === "string") {
-                if (func1(data5) > 512) {
-                  const err10 = { instancePath: instancePath + "/multi_prompt/" + i0 + "/prompt", schemaPath: "#/components/schemas/MultiPromptShot/properties/prompt/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema38.properties.prompt, data: data5 };
-                  if (vErrors === null) {
-                    vErrors = [err10];
-                  } else {
-                    vErrors.push(err10);
-                  }
-                  errors++;
-                }
-                if (func1(data5) < 1) {
-                  const err11 = { instancePath: instancePath + "/multi_prompt/" + i0 + "/prompt", schemaPath: "#/components/schemas/MultiPromptShot/properties/prompt/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema38.properties.prompt, data: data5 };
-                  if (vErrors === null) {
-                    vErrors = [err11];
-                  } else {
-                    vErrors.push(err11);
-                  }
-                  errors++;
-                }
-              } else {
-                const err12 = { instancePath: instancePath + "/multi_prompt/" + i0 + "/prompt", schemaPath: "#/components/schemas/MultiPromptShot/properties/prompt/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.properties.prompt.type, parentSchema: schema38.properties.prompt, data: data5 };
-                if (vErrors === null) {
-                  vErrors = [err12];
-                } else {
-                  vErrors.push(err12);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err13 = { instancePath: instancePath + "/multi_prompt/" + i0, schemaPath: "#/components/schemas/MultiPromptShot/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema38.type, parentSchema: schema38, data: data4 };
-            if (vErrors === null) {
-              vErrors = [err13];
-            } else {
-              vErrors.push(err13);
-            }
-            errors++;
+          if (!validate23(data3[i0], { instancePath: instancePath + "/multi_prompt/" + i0, parentData: data3, parentDataProperty: i0, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+            errors = vErrors.length;
           }
         }
       } else {
-        const err14 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema36.properties.multi_prompt.type, parentSchema: schema36.properties.multi_prompt, data: data3 };
+        const err11 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema39.properties.multi_prompt.type, parentSchema: schema39.properties.multi_prompt, data: data3 };
         if (vErrors === null) {
-          vErrors = [err14];
+          vErrors = [err11];
         } else {
-          vErrors.push(err14);
+          vErrors.push(err11);
         }
         errors++;
       }
     }
   } else {
-    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema36.type, parentSchema: schema36, data };
+    const err12 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.type, parentSchema: schema39, data };
     if (vErrors === null) {
-      vErrors = [err15];
+      vErrors = [err12];
     } else {
-      vErrors.push(err15);
+      vErrors.push(err12);
     }
     errors++;
   }
@@ -630,8 +485,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.prompt !== void 0) {
       let data3 = data.prompt;
       if (typeof data3 === "string") {
-        if (func1(data3) > 2500) {
-          const err14 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/maxLength", keyword: "maxLength", params: { limit: 2500 }, message: "must NOT have more than 2500 characters", schema: 2500, parentSchema: schema32.properties.prompt, data: data3 };
+        if (!pattern4.test(data3)) {
+          const err14 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/pattern", keyword: "pattern", params: { pattern: "^[^\\x00]*$" }, message: 'must match pattern "^[^\\x00]*$"', schema: "^[^\\x00]*$", parentSchema: schema34, data: data3 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -639,30 +494,27 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (func1(data3) < 1) {
-          const err15 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.prompt, data: data3 };
-          if (vErrors === null) {
-            vErrors = [err15];
-          } else {
-            vErrors.push(err15);
-          }
-          errors++;
-        }
       } else {
-        const err16 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.prompt.type, parentSchema: schema32.properties.prompt, data: data3 };
+        const err15 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data3 };
         if (vErrors === null) {
-          vErrors = [err16];
+          vErrors = [err15];
         } else {
-          vErrors.push(err16);
+          vErrors.push(err15);
         }
         errors++;
       }
-    }
-    if (data.image !== void 0) {
-      let data4 = data.image;
-      if (typeof data4 === "string") {
-        if (!formats0(data4)) {
-          const err17 = { instancePath: instancePath + "/image", schemaPath: "#/properties/image/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"', schema: "uri", parentSchema: schema32.properties.image, data: data4 };
+      if (typeof data3 === "string") {
+        if (func1(data3) > 2500) {
+          const err16 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/maxLength", keyword: "maxLength", params: { limit: 2500 }, message: "must NOT have more than 2500 characters", schema: 2500, parentSchema: schema32.properties.prompt, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+        if (func1(data3) < 1) {
+          const err17 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.prompt, data: data3 };
           if (vErrors === null) {
             vErrors = [err17];
           } else {
@@ -671,7 +523,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err18 = { instancePath: instancePath + "/image", schemaPath: "#/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.image.type, parentSchema: schema32.properties.image, data: data4 };
+        const err18 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.prompt.type, parentSchema: schema32.properties.prompt, data: data3 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -680,11 +532,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.last_image !== void 0) {
-      let data5 = data.last_image;
-      if (typeof data5 === "string") {
-        if (!formats0(data5)) {
-          const err19 = { instancePath: instancePath + "/last_image", schemaPath: "#/properties/last_image/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"', schema: "uri", parentSchema: schema32.properties.last_image, data: data5 };
+    if (data.image !== void 0) {
+      let data4 = data.image;
+      if (typeof data4 === "string") {
+        if (!pattern5.test(data4)) {
+          const err19 = { instancePath: instancePath + "/image", schemaPath: "#/components/schemas/ImageUrl/pattern", keyword: "pattern", params: { pattern: "^(https?://[^\\s/?#]+[^\\s]*|data:image/[a-zA-Z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2})$" }, message: 'must match pattern "^(https?://[^\\s/?#]+[^\\s]*|data:image/[a-zA-Z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2})$"', schema: "^(https?://[^\\s/?#]+[^\\s]*|data:image/[a-zA-Z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2})$", parentSchema: schema35, data: data4 };
           if (vErrors === null) {
             vErrors = [err19];
           } else {
@@ -693,7 +545,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err20 = { instancePath: instancePath + "/last_image", schemaPath: "#/properties/last_image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.last_image.type, parentSchema: schema32.properties.last_image, data: data5 };
+        const err20 = { instancePath: instancePath + "/image", schemaPath: "#/components/schemas/ImageUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data4 };
         if (vErrors === null) {
           vErrors = [err20];
         } else {
@@ -702,19 +554,20 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.aspect_ratio !== void 0) {
-      let data6 = data.aspect_ratio;
-      if (typeof data6 !== "string") {
-        const err21 = { instancePath: instancePath + "/aspect_ratio", schemaPath: "#/components/schemas/AspectRatio/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data6 };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
+    if (data.last_image !== void 0) {
+      let data5 = data.last_image;
+      if (typeof data5 === "string") {
+        if (!pattern5.test(data5)) {
+          const err21 = { instancePath: instancePath + "/last_image", schemaPath: "#/components/schemas/ImageUrl/pattern", keyword: "pattern", params: { pattern: "^(https?://[^\\s/?#]+[^\\s]*|data:image/[a-zA-Z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2})$" }, message: 'must match pattern "^(https?://[^\\s/?#]+[^\\s]*|data:image/[a-zA-Z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2})$"', schema: "^(https?://[^\\s/?#]+[^\\s]*|data:image/[a-zA-Z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2})$", parentSchema: schema35, data: data5 };
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
         }
-        errors++;
-      }
-      if (!(data6 === "16:9" || data6 === "9:16" || data6 === "1:1")) {
-        const err22 = { instancePath: instancePath + "/aspect_ratio", schemaPath: "#/components/schemas/AspectRatio/enum", keyword: "enum", params: { allowedValues: schema34.enum }, message: "must be equal to one of the allowed values", schema: schema34.enum, parentSchema: schema34, data: data6 };
+      } else {
+        const err22 = { instancePath: instancePath + "/last_image", schemaPath: "#/components/schemas/ImageUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data5 };
         if (vErrors === null) {
           vErrors = [err22];
         } else {
@@ -723,14 +576,10 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.duration !== void 0) {
-      let data7 = data.duration;
-      const _errs28 = errors;
-      let valid9 = false;
-      let passing0 = null;
-      const _errs29 = errors;
-      if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-        const err23 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema35.oneOf[0].type, parentSchema: schema35.oneOf[0], data: data7 };
+    if (data.aspect_ratio !== void 0) {
+      let data6 = data.aspect_ratio;
+      if (typeof data6 !== "string") {
+        const err23 = { instancePath: instancePath + "/aspect_ratio", schemaPath: "#/components/schemas/AspectRatio/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data6 };
         if (vErrors === null) {
           vErrors = [err23];
         } else {
@@ -738,73 +587,98 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
+      if (!(data6 === "16:9" || data6 === "9:16" || data6 === "1:1")) {
+        const err24 = { instancePath: instancePath + "/aspect_ratio", schemaPath: "#/components/schemas/AspectRatio/enum", keyword: "enum", params: { allowedValues: schema37.enum }, message: "must be equal to one of the allowed values", schema: schema37.enum, parentSchema: schema37, data: data6 };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+    }
+    if (data.duration !== void 0) {
+      let data7 = data.duration;
+      const _errs32 = errors;
+      let valid12 = false;
+      let passing0 = null;
+      const _errs33 = errors;
+      if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
+        const err25 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema38.oneOf[0].type, parentSchema: schema38.oneOf[0], data: data7 };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      }
       if (typeof data7 == "number" && isFinite(data7)) {
         if (data7 > 15 || isNaN(data7)) {
-          const err24 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 15 }, message: "must be <= 15", schema: 15, parentSchema: schema35.oneOf[0], data: data7 };
+          const err26 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 15 }, message: "must be <= 15", schema: 15, parentSchema: schema38.oneOf[0], data: data7 };
           if (vErrors === null) {
-            vErrors = [err24];
+            vErrors = [err26];
           } else {
-            vErrors.push(err24);
+            vErrors.push(err26);
           }
           errors++;
         }
         if (data7 < 3 || isNaN(data7)) {
-          const err25 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 3 }, message: "must be >= 3", schema: 3, parentSchema: schema35.oneOf[0], data: data7 };
+          const err27 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 3 }, message: "must be >= 3", schema: 3, parentSchema: schema38.oneOf[0], data: data7 };
           if (vErrors === null) {
-            vErrors = [err25];
+            vErrors = [err27];
           } else {
-            vErrors.push(err25);
+            vErrors.push(err27);
           }
           errors++;
         }
       }
-      var _valid1 = _errs29 === errors;
+      var _valid1 = _errs33 === errors;
       if (_valid1) {
-        valid9 = true;
+        valid12 = true;
         passing0 = 0;
       }
-      const _errs31 = errors;
+      const _errs35 = errors;
       if (typeof data7 !== "string") {
-        const err26 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.oneOf[1].type, parentSchema: schema35.oneOf[1], data: data7 };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
-        }
-        errors++;
-      }
-      if (!(data7 === "3" || data7 === "4" || data7 === "5" || data7 === "6" || data7 === "7" || data7 === "8" || data7 === "9" || data7 === "10" || data7 === "11" || data7 === "12" || data7 === "13" || data7 === "14" || data7 === "15")) {
-        const err27 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/1/enum", keyword: "enum", params: { allowedValues: schema35.oneOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema35.oneOf[1].enum, parentSchema: schema35.oneOf[1], data: data7 };
-        if (vErrors === null) {
-          vErrors = [err27];
-        } else {
-          vErrors.push(err27);
-        }
-        errors++;
-      }
-      var _valid1 = _errs31 === errors;
-      if (_valid1 && valid9) {
-        valid9 = false;
-        passing0 = [passing0, 1];
-      } else {
-        if (_valid1) {
-          valid9 = true;
-          passing0 = 1;
-        }
-      }
-      if (!valid9) {
-        const err28 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema35.oneOf, parentSchema: schema35, data: data7 };
+        const err28 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.oneOf[1].type, parentSchema: schema38.oneOf[1], data: data7 };
         if (vErrors === null) {
           vErrors = [err28];
         } else {
           vErrors.push(err28);
         }
         errors++;
+      }
+      if (!(data7 === "3" || data7 === "4" || data7 === "5" || data7 === "6" || data7 === "7" || data7 === "8" || data7 === "9" || data7 === "10" || data7 === "11" || data7 === "12" || data7 === "13" || data7 === "14" || data7 === "15")) {
+        const err29 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/1/enum", keyword: "enum", params: { allowedValues: schema38.oneOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema38.oneOf[1].enum, parentSchema: schema38.oneOf[1], data: data7 };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
+        }
+        errors++;
+      }
+      var _valid1 = _errs35 === errors;
+      if (_valid1 && valid12) {
+        valid12 = false;
+        passing0 = [passing0, 1];
       } else {
-        errors = _errs28;
+        if (_valid1) {
+          valid12 = true;
+          passing0 = 1;
+        }
+      }
+      if (!valid12) {
+        const err30 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema38.oneOf, parentSchema: schema38, data: data7 };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
+        }
+        errors++;
+      } else {
+        errors = _errs32;
         if (vErrors !== null) {
-          if (_errs28) {
-            vErrors.length = _errs28;
+          if (_errs32) {
+            vErrors.length = _errs32;
           } else {
             vErrors = null;
           }
@@ -819,26 +693,26 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.last_image !== void 0) {
       if (data.image === void 0) {
-        const err29 = { instancePath, schemaPath: "#/dependentRequired", keyword: "dependentRequired", params: {
+        const err31 = { instancePath, schemaPath: "#/dependentRequired", keyword: "dependentRequired", params: {
           property: "last_image",
           missingProperty: "image",
           depsCount: 1,
           deps: "image"
         }, message: "must have property image when property last_image is present", schema: schema32.dependentRequired, parentSchema: schema32, data };
         if (vErrors === null) {
-          vErrors = [err29];
+          vErrors = [err31];
         } else {
-          vErrors.push(err29);
+          vErrors.push(err31);
         }
         errors++;
       }
     }
   } else {
-    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+    const err32 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
     if (vErrors === null) {
-      vErrors = [err30];
+      vErrors = [err32];
     } else {
-      vErrors.push(err30);
+      vErrors.push(err32);
     }
     errors++;
   }

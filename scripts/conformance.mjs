@@ -44,9 +44,9 @@ async function check(name, apiKey, call, describeResult) {
     apiKey,
     maxRetries: 0,
     timeoutMs: 60_000,
-    fetch: async (request) => {
-      entry.request = `${request.method} ${new URL(request.url).pathname}`;
-      const response = await fetch(request);
+    fetch: async (url, init) => {
+      entry.request = `${init.method} ${new URL(url).pathname}`;
+      const response = await fetch(url, init);
       entry.status = response.status;
       const header = response.headers.get("sl-violations");
       if (header) entry.violations.push(...JSON.parse(header));

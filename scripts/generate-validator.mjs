@@ -4,7 +4,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
-import addFormats from "ajv-formats";
 import { build } from "esbuild";
 import { parse } from "yaml";
 
@@ -14,15 +13,16 @@ if (!specPath || !outPath) throw new Error("usage: generate-validator.mjs <bundl
 const spec = parse(await readFile(specPath, "utf8"));
 
 // Annotations do not change what validates; dropping them keeps the shipped module small.
-// A cross-field rule is an allOf item whose description states it: that text is kept, since
-// the SDK's error message for a broken rule is that sentence.
+// Two kinds of description word a rule, and are kept because the SDK's error message for the
+// broken rule is that text: an allOf item's (a cross-field rule) and a pattern's.
 const ANNOTATIONS = ["title", "description", "deprecated", "examples", "example"];
 function stripAnnotations(node, isRule = false) {
   if (Array.isArray(node)) return node.map((item) => stripAnnotations(item));
   if (node === null || typeof node !== "object") return node;
   const out = {};
   for (const [key, value] of Object.entries(node)) {
-    if (ANNOTATIONS.includes(key) && !(isRule && key === "description")) continue;
+    const wordsRule = isRule || "pattern" in node;
+    if (ANNOTATIONS.includes(key) && !(wordsRule && key === "description")) continue;
     if (key === "allOf") out[key] = value.map((item) => stripAnnotations(item, true));
     else if (key === "properties" || key === "$defs" || key === "dependentSchemas") {
       out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripAnnotations(v)]));
@@ -43,13 +43,12 @@ const ajv = new Ajv2020({
   code: { source: true, esm: true },
 });
 ajv.addKeyword("components"); // the container of the schemas, not a validation keyword
-addFormats(ajv);
 ajv.addSchema({ $id: SPEC_ID, components: { schemas: stripAnnotations(spec.components.schemas) } });
 
 const cjs = standaloneCode(ajv, {
   validateCreateVideoTaskRequest: `${SPEC_ID}#/components/schemas/CreateVideoTaskRequest`,
 });
-// Ajv's standalone output still require()s its runtime helpers and formats: inline them.
+// Ajv's standalone output still require()s its runtime helpers: inline them.
 const bundled = await build({
   stdin: { contents: cjs, resolveDir: process.cwd(), sourcefile: "validate-request.cjs" },
   bundle: true,

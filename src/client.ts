@@ -9,7 +9,7 @@ import {
   VideoRequestValidationError,
   VideoUrlExpiredError,
 } from "./errors.js";
-import { Transport } from "./transport.js";
+import { Transport, type Fetch } from "./transport.js";
 import type { CreateVideoTaskRequest, paths, VideoTask } from "./types.js";
 import { checkCreateVideoTaskRequest } from "./validation.js";
 import { waitForTask, withTaskId, type WaitOptions } from "./wait.js";
@@ -19,8 +19,8 @@ export interface VideoClientOptions {
   baseUrl: string;
   /** The gateway API key, sent as `Authorization: Bearer <key>`. */
   apiKey: string;
-  /** A fetch implementation (default: the global fetch). */
-  fetch?: (request: Request) => Promise<Response>;
+  /** A fetch implementation, called as fetch(url, init) (default: the global fetch). */
+  fetch?: Fetch;
   /** Timeout of each HTTP attempt in ms (default 60 s). */
   timeoutMs?: number;
   /** Retries of a failed request where retrying is safe (default 2). */
@@ -88,6 +88,8 @@ export class VideoClient {
       bodySerializer: () => serialized,
       signal: options.signal,
       parseAs: "text",
+      // The transport sends the string it already has instead of reading it back from the Request.
+      fetch: (request) => this.#transport.send(request, { authorize: true, buffer: true, body: serialized }),
     });
     return taskFrom(result);
   }
@@ -98,7 +100,7 @@ export class VideoClient {
   }
 
   /** Polls until the task is completed (returned) or failed (VideoTaskFailedError), within a deadline. */
-  wait(taskId: string, options: WaitOptions = {}): Promise<VideoTask> {
+  async wait(taskId: string, options: WaitOptions = {}): Promise<VideoTask> {
     checkTaskId(taskId);
     return waitForTask((id, signal) => this.#poll(id, signal), taskId, options);
   }

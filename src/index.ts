@@ -1,6 +1,7 @@
 export { createVideoClient, VideoClient } from "./client.js";
 export type { GenerateOptions, RequestOptions, VideoClientOptions } from "./client.js";
 export type { WaitOptions } from "./wait.js";
+export type { Fetch } from "./transport.js";
 export {
   APIConnectionError,
   APIConnectionTimeoutError,

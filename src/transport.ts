@@ -5,10 +5,13 @@ import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from
 import { backoffDelayMs, isIdempotent, isRetryableStatus, MAX_RETRY_AFTER_MS, serverRetryDelayMs } from "./retry-policy.js";
 import { sleep } from "./sleep.js";
 
+/** The part of `fetch` the SDK uses: the global fetch, or any function with its signature. */
+export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+
 export interface TransportOptions {
   apiKey: string;
   /** Defaults to the global fetch, looked up at call time (so test and mock libraries can patch it). */
-  fetch?: (request: Request) => Promise<Response>;
+  fetch?: Fetch;
   timeoutMs: number;
   maxRetries: number;
 }
@@ -18,6 +21,8 @@ export interface SendOptions {
   authorize: boolean;
   /** Read the whole body inside the timeout (API calls). Off for streamed downloads. */
   buffer: boolean;
+  /** The body as the caller serialized it, saving a read of the Request's stream. */
+  body?: string;
 }
 
 /** Connection failures that happen before a single byte is sent: the server cannot have acted. */
@@ -27,7 +32,7 @@ const NOT_SENT_CODES = new Set([
 
 export class Transport {
   readonly #apiKey: string;
-  readonly #fetch: ((request: Request) => Promise<Response>) | undefined;
+  readonly #fetch: Fetch | undefined;
   readonly #timeoutMs: number;
   readonly #maxRetries: number;
 
@@ -40,7 +45,7 @@ export class Transport {
 
   async send(request: Request, options: SendOptions): Promise<Response> {
     const method = request.method;
-    const body = request.body === null ? null : await request.arrayBuffer();
+    const body = options.body ?? (request.body === null ? null : await request.arrayBuffer());
     const headers = new Headers(request.headers);
     if (options.authorize && this.#apiKey) headers.set("authorization", `Bearer ${this.#apiKey}`);
     const callerSignal = request.signal;
@@ -81,7 +86,7 @@ export class Transport {
     let sent = false;
     try {
       const fetchImpl = this.#fetch ?? globalThis.fetch;
-      const response = await fetchImpl(new Request(url, { ...init, signal: controller.signal }));
+      const response = await fetchImpl(url, { ...init, signal: controller.signal });
       sent = true;
       if (!buffer || response.body === null) return response;
       const content = await response.arrayBuffer();

@@ -104,10 +104,10 @@ function describe(error: SchemaValidationError): ValidationIssue {
       return say("minItems", `must have at least ${params.limit} item${params.limit === 1 ? "" : "s"}`);
     case "maxItems":
       return say("maxItems", `must have at most ${params.limit} items`);
-    case "format":
-      return say("format", params.format === "uri" ? "must be an absolute URL (such as https://...)" : `must be a valid ${params.format}`);
-    case "pattern":
-      return say("pattern", typeof error.parentSchema?.description === "string" ? `is not allowed: ${firstSentence(error.parentSchema.description)}` : `must match ${params.pattern}`);
+    case "pattern": {
+      const rule = error.parentSchema?.description;
+      return say("pattern", typeof rule === "string" ? rule.trim() : `must match ${params.pattern}`);
+    }
     case "not": {
       const rule = error.parentSchema?.description;
       return typeof rule === "string" ? { path, rule: "not", message: rule.trim() } : say("not", "is not allowed in this combination");
@@ -126,7 +126,6 @@ const dotted = (pointer: string) =>
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 const subject = (path: string) => path || "the request body";
 const article = (type: string) => (type === "integer" || type === "object" || type === "array" ? `an ${type}` : type === "null" ? "null" : `a ${type}`);
-const firstSentence = (text: string) => text.trim().split(/(?<=\.)\s/)[0] ?? text;
 
 /** A known name that differs only in case, separators or one or two letters. */
 function closest(name: string, known: string[]): string | undefined {

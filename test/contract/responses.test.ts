@@ -18,9 +18,10 @@ function recordingClient(baseUrl: string, prefer?: string) {
     baseUrl,
     apiKey: "sk-test",
     maxRetries: 0,
-    fetch: async (request) => {
-      if (prefer) request.headers.set("prefer", prefer);
-      const response = await fetch(request);
+    fetch: async (url, init) => {
+      const headers = new Headers(init.headers);
+      if (prefer) headers.set("prefer", prefer);
+      const response = await fetch(url, { ...init, headers });
       received.push({ status: response.status, body: await response.clone().json() });
       return response;
     },

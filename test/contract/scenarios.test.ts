@@ -25,12 +25,13 @@ const isVideoTask = schemaValidator("VideoTask");
 /** A fetch that asks Prism for the next lifecycle example on each poll. */
 function lifecycleFetch(states: string[]) {
   let poll = 0;
-  return (request: Request) => {
-    if (request.method === "GET") {
-      request.headers.set("prefer", `example=${states[Math.min(poll, states.length - 1)]}`);
+  return (url: string, init: RequestInit) => {
+    const headers = new Headers(init.headers);
+    if (init.method === "GET") {
+      headers.set("prefer", `example=${states[Math.min(poll, states.length - 1)]}`);
       poll++;
     }
-    return fetch(request);
+    return fetch(url, { ...init, headers });
   };
 }
 
@@ -83,10 +84,11 @@ describe("authentication against Prism", () => {
     const client = createVideoClient({
       baseUrl: prism,
       apiKey: "sk-test",
-      fetch: (request) => {
-        if (header === undefined) request.headers.delete("authorization");
-        else request.headers.set("authorization", header);
-        return fetch(request);
+      fetch: (url, init) => {
+        const headers = new Headers(init.headers);
+        if (header === undefined) headers.delete("authorization");
+        else headers.set("authorization", header);
+        return fetch(url, { ...init, headers });
       },
     });
     const error = await client.create(pageBodies[0]![1]).catch((caught: unknown) => caught);
@@ -121,9 +123,9 @@ describe("documented error statuses (Prefer: code=...)", () => {
       apiKey: "sk-test",
       maxRetries: 1,
       headers: { prefer: `code=${status}` },
-      fetch: (request) => {
+      fetch: (url, init) => {
         seen++;
-        return fetch(request);
+        return fetch(url, init);
       },
     });
     const call = method === "POST" ? client.create(pageBodies[0]![1]) : client.retrieve("video_1");

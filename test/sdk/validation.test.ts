@@ -36,6 +36,7 @@ describe("request validation", () => {
     [{ aspect_ratio: "4:3" }, [{ path: "aspect_ratio", rule: "enum", message: 'aspect_ratio must be one of: "16:9", "9:16", "1:1"' }]],
     [{ aspectRatio: "1:1" }, [{ path: "aspectRatio", rule: "additionalProperties", message: "aspectRatio is not a known field (did you mean aspect_ratio?)" }]],
     [{ model: 3 }, [{ path: "model", rule: "type", message: "model must be a string" }]],
+    [{ prompt: "a\u0000" }, [{ path: "prompt", rule: "pattern", message: "prompt must not contain NUL characters (U+0000)" }]],
     [{ last_image: "https://example.com/z.png" }, [{ path: "image", rule: "dependentRequired", message: "image is required when last_image is given" }]],
     [
       { extra_body: { multi_prompt: [{ prompt: "a" }, { prompt: "x".repeat(513) }] } },

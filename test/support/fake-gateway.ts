@@ -11,7 +11,7 @@ export interface RecordedRequest {
 }
 
 /** Answers one request. `index` counts requests from 0; `body` is read unless `readBody` is false. */
-export type Handler = (context: { req: IncomingMessage; res: ServerResponse; body: string; index: number; socket: Socket }) => void | Promise<void>;
+export type Handler = (context: { req: IncomingMessage; res: ServerResponse; body: string; index: number; socket: Socket }) => unknown;
 
 export interface FakeGateway {
   url: string;
@@ -24,7 +24,9 @@ export interface FakeGateway {
 export async function startFakeGateway(handler: Handler, options: { readBody?: boolean } = {}): Promise<FakeGateway> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
-  const server = createServer(async (req, res) => {
+  // A connection that sends no request within 200 ms is closed: after an aborted response,
+  // undici opens a spare connection it never uses (nodejs/undici#5845), which is not the SDK's.
+  const server = createServer({ headersTimeout: 200, requestTimeout: 0, connectionsCheckingInterval: 50 }, async (req, res) => {
     const index = requests.length;
     const record: RecordedRequest = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: "" };
     requests.push(record);
@@ -37,6 +39,7 @@ export async function startFakeGateway(handler: Handler, options: { readBody?: b
       if (!res.headersSent) res.writeHead(599).end(String(error));
     }
   });
+  server.keepAliveTimeout = 100; // idle keep-alive sockets close quickly, so leaks show
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));

@@ -12,14 +12,15 @@ export interface SentRequest {
 export type Step = (request: Request) => Response | Promise<Response>;
 
 export interface ScriptedFetch {
-  (request: Request): Promise<Response>;
+  (url: string, init: RequestInit): Promise<Response>;
   calls: SentRequest[];
 }
 
 /** Steps are used in order; the last one repeats. */
 export function scriptedFetch(...steps: Step[]): ScriptedFetch {
   const calls: SentRequest[] = [];
-  const fetchImpl = async (request: Request) => {
+  const fetchImpl = async (url: string, init: RequestInit) => {
+    const request = new Request(url, init);
     calls.push({
       method: request.method,
       url: request.url,

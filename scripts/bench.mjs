@@ -1,0 +1,178 @@
+// `make bench`: figures, not tests. Measures the built package (make build) side by side with
+// its baseline in one run, prints a table, and records it with the machine in BENCHMARKS.md.
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { mock } from "node:test";
+import { gzipSync } from "node:zlib";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { build } from "esbuild";
+import { parse } from "yaml";
+
+const BUILT_SDK = "../dist/src/index.js";
+const BUILT_VALIDATOR = "../generated/validate-request.js";
+const { createVideoClient } = await import(BUILT_SDK);
+const { validateCreateVideoTaskRequest } = await import(BUILT_VALIDATOR);
+const spec = parse(readFileSync(new URL("../generated/openapi.yaml", import.meta.url), "utf8"));
+const pageBodies = Object.values(spec.components.examples)
+  .map((example) => example.value)
+  .filter((value) => value && typeof value === "object" && "model" in value && !("id" in value));
+const rows = [];
+const row = (what, ours, baseline, ratio, goal) => {
+  rows.push({ what, ours, baseline, ratio, goal });
+  console.log(`${what}\n  ours:     ${ours}\n  baseline: ${baseline}\n  ratio:    ${ratio}   (goal: ${goal})\n`);
+};
+
+// 1. Per-request overhead against the same local server, interleaved.
+{
+  const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000);
+  const BLOCK = 250;
+  const server = spawn(process.execPath, ["-e", `
+    const task = JSON.stringify(${JSON.stringify({ id: "video_1", object: "video", model: "kling-v3-std-silent", status: "queued", progress: 0, created_at: 1764086400 })});
+    require("node:http").createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(task) }).end(task));
+    }).listen(0, "127.0.0.1", function () { console.log(this.address().port); });
+  `], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise((resolve) => server.stdout.once("data", (data) => resolve(Number(String(data).trim()))));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const body = pageBodies[0];
+  const client = createVideoClient({ baseUrl, apiKey: "sk-bench" });
+  const bare = async () => {
+    const response = await fetch(`${baseUrl}/v1/video/generations`, {
+      method: "POST",
+      headers: { authorization: "Bearer sk-bench", "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return response.json();
+  };
+  const sdk = () => client.create(body);
+  const timeBlock = async (call, count) => {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < count; i++) await call();
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  await timeBlock(bare, 500);
+  await timeBlock(sdk, 500);
+  let bareMs = 0;
+  let sdkMs = 0;
+  for (let done = 0; done < REQUESTS; done += BLOCK) {
+    bareMs += await timeBlock(bare, BLOCK);
+    sdkMs += await timeBlock(sdk, BLOCK);
+  }
+  server.kill();
+  const perRequest = (ms) => `${((ms * 1000) / REQUESTS).toFixed(0)} µs/request`;
+  row(
+    `1. Per-request overhead, ${REQUESTS} POST each, interleaved (client.create, validation on, vs bare fetch)`,
+    perRequest(sdkMs),
+    perRequest(bareMs),
+    `${(sdkMs / bareMs).toFixed(2)}x`,
+    "<= 1.10x",
+  );
+}
+
+// 2. Validation throughput: the generated validator vs Ajv compiling the spec at run time.
+{
+  const N = Number(process.env.BENCH_VALIDATIONS ?? 1_000_000);
+  const throughput = (validate) => {
+    for (let i = 0; i < 10_000; i++) validate(pageBodies[i % pageBodies.length]);
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < N; i++) validate(pageBodies[i % pageBodies.length]);
+    return N / (Number(process.hrtime.bigint() - start) / 1e9);
+  };
+  const compileStart = process.hrtime.bigint();
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats.default(ajv);
+  ajv.addSchema({ $id: "spec.json", components: spec.components });
+  const runtime = ajv.getSchema("spec.json#/components/schemas/CreateVideoTaskRequest");
+  const compileMs = Number(process.hrtime.bigint() - compileStart) / 1e6;
+  const generated = throughput(validateCreateVideoTaskRequest);
+  const compiled = throughput(runtime);
+  const fmt = (perSecond) => `${(perSecond / 1e6).toFixed(2)} M bodies/s`;
+  row(
+    `2. Validation of the page's four bodies, ${N} each`,
+    `${fmt(generated)} (generated, no compile at start-up)`,
+    `${fmt(compiled)} (Ajv compiling the spec at run time, ${compileMs.toFixed(0)} ms to compile)`,
+    `${(generated / compiled).toFixed(2)}x`,
+    "> 1,000,000/s",
+  );
+}
+
+// 3. Browser bundle size (esbuild, minified, gzip).
+{
+  const gzipped = async (contents, resolveDir) => {
+    const result = await build({
+      stdin: { contents, resolveDir, loader: "js" },
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "browser",
+      write: false,
+      legalComments: "none",
+    });
+    return gzipSync(result.outputFiles[0].contents, { level: 9 }).length;
+  };
+  const root = new URL("..", import.meta.url).pathname;
+  const sdk = await gzipped(`export * from "./dist/src/index.js";`, root);
+  const validator = await gzipped(`export * from "./generated/validate-request.js";`, root);
+  const fetchOnly = await gzipped(`export { default } from "openapi-fetch";`, root);
+  row(
+    "3. Browser bundle (esbuild --minify, gzip -9)",
+    `${sdk} B (whole SDK, validator ${validator} B of it)`,
+    `${fetchOnly} B (openapi-fetch alone)`,
+    `${(sdk / fetchOnly).toFixed(2)}x`,
+    "< 10,240 B with the validator",
+  );
+}
+
+// 4. wait(): requests made to follow a task that completes after N seconds (mocked clock).
+{
+  const INTERVAL_S = 5;
+  const results = [];
+  for (const seconds of [10, 60, 180]) {
+    mock.timers.enable({ apis: ["setTimeout", "Date"], now: 0 });
+    let requests = 0;
+    const client = createVideoClient({
+      baseUrl: "http://127.0.0.1:4010",
+      apiKey: "sk-bench",
+      fetch: async () => {
+        requests++;
+        const done = Date.now() >= seconds * 1000;
+        const task = { id: "video_1", object: "video", model: "m", status: done ? "completed" : "in_progress", created_at: 0 };
+        return new Response(JSON.stringify(task), { headers: { "content-type": "application/json" } });
+      },
+    });
+    let finished = false;
+    const waiting = client.wait("video_1").then(() => (finished = true));
+    while (!finished) {
+      await new Promise((resolve) => setImmediate(resolve));
+      mock.timers.tick(100);
+    }
+    await waiting;
+    const detectedAfter = Date.now() / 1000;
+    mock.timers.reset();
+    results.push(`${seconds} s: ${requests} requests, seen at ${detectedAfter.toFixed(1)} s (ideal ${Math.ceil(seconds / INTERVAL_S) + 1})`);
+  }
+  row(
+    `4. wait() with the default ${INTERVAL_S} s interval: requests to follow a task done after N s`,
+    results.join("; "),
+    `ideal: one poll per interval, ceil(N/${INTERVAL_S}) + 1, seen within ${INTERVAL_S} s`,
+    "see row",
+    "no extra polls",
+  );
+}
+
+const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
+const table = [
+  "| Measure | kling-video | Baseline | Ratio | Goal |",
+  "| --- | --- | --- | --- | --- |",
+  ...rows.map((r) => `| ${r.what} | ${r.ours} | ${r.baseline} | ${r.ratio} | ${r.goal} |`),
+].join("\n");
+writeFileSync(
+  new URL("../BENCHMARKS.md", import.meta.url),
+  `# Benchmarks\n\nLatest \`make bench\` run, ${new Date().toISOString().slice(0, 10)}, on ${machine}.\n` +
+    "Each row is measured side by side with its baseline in the same run. Rerun `make bench` to refresh.\n\n" +
+    `${table}\n`,
+);
+console.log(`machine: ${machine}\nwritten to BENCHMARKS.md`);
