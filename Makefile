@@ -35,6 +35,7 @@ generate: bundle ## bundle, then generate types and the request validator into g
 	$(BIN)/openapi-typescript generated/openapi.yaml -o generated/schema.d.ts \
 	  --default-non-nullable false -c scripts/openapi-typescript.redocly.yaml
 	node scripts/generate-validator.mjs generated/openapi.yaml generated/validate-request.js
+	node scripts/embed-sample-video.mjs assets/sample.mp4 generated/sample-video.js
 
 check-generated: $(INSTALLED) ## regenerate from scratch and fail if generated/ differs from git
 	rm -f generated/openapi.yaml
@@ -56,14 +57,19 @@ serve: generated/openapi.yaml docs ## mock API on 127.0.0.1:4010 and docs on 127
 test: $(INSTALLED) lint check-generated typecheck ## lint, drift check, typecheck and the whole vitest suite
 	$(BIN)/vitest run
 
-build: dist/src/index.js ## compile the package (ESM + .d.ts) into dist/ (a no-op when up to date)
+build: dist/src/index.js dist/cli.js ## compile the package (ESM + .d.ts) and the CLI into dist/ (a no-op when up to date)
 
-dist/src/index.js: $(INSTALLED) $(SDK_SOURCES) generated/schema.d.ts generated/validate-request.js generated/validate-request.d.ts tsconfig.json tsconfig.build.json
+GENERATED_RUNTIME := generated/schema.d.ts generated/validate-request.js generated/validate-request.d.ts generated/sample-video.js generated/sample-video.d.ts
+dist/src/index.js: $(INSTALLED) $(SDK_SOURCES) $(GENERATED_RUNTIME) tsconfig.json tsconfig.build.json
 	rm -rf dist/src dist/generated
 	$(BIN)/tsc -p tsconfig.build.json
 	mkdir -p dist/generated
-	cp generated/schema.d.ts generated/validate-request.js generated/validate-request.d.ts dist/generated/
+	cp $(GENERATED_RUNTIME) dist/generated/
 	@touch $@
+
+dist/cli.js: $(INSTALLED) $(shell find src/cli -name '*.ts') package.json scripts/build-cli.mjs generated/openapi.yaml
+	node scripts/build-cli.mjs
+	chmod +x $@
 
 conformance: build generated/openapi.yaml ## check a real gateway: make conformance BASE_URL=... API_KEY=... TASK_ID=... [CREATE=1]
 	@BASE_URL="$(BASE_URL)" API_KEY="$(API_KEY)" TASK_ID="$(TASK_ID)" CREATE="$(CREATE)" node scripts/conformance.mjs

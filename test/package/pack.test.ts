@@ -42,7 +42,9 @@ describe("the packed package", () => {
     expect(packedFiles).toContain("dist/src/index.d.ts");
     expect(packedFiles).toContain("dist/generated/validate-request.js");
     expect(packedFiles).toContain("generated/openapi.yaml");
-    const unexpected = packedFiles.filter((file) => !/^(dist\/(src|generated)\/|generated\/openapi\.yaml$|package\.json$|README\.md$|LICENSE$)/.test(file));
+    expect(packedFiles).toContain("dist/cli.js");
+    expect(packedFiles).toContain("dist/src/mock/index.js");
+    const unexpected = packedFiles.filter((file) => !/^(dist\/(src|generated)\/|dist\/cli\.js$|generated\/openapi\.yaml$|package\.json$|README\.md$|LICENSE$)/.test(file));
     expect(unexpected).toEqual([]);
   });
 
@@ -52,6 +54,22 @@ describe("the packed package", () => {
     expect(manifest.sideEffects).toBe(false);
     expect(manifest.exports["."]).toEqual({ types: "./dist/src/index.d.ts", default: "./dist/src/index.js" });
     expect(Object.keys(manifest.dependencies)).toEqual(["openapi-fetch"]);
+    expect(manifest.exports["./mock"]).toEqual({ types: "./dist/src/mock/index.d.ts", default: "./dist/src/mock/index.js" });
+    expect(manifest.peerDependenciesMeta).toEqual({ msw: { optional: true } });
+  });
+
+  it("installs the kling-video command", async () => {
+    const { stdout } = await run(join(project, "node_modules/.bin/kling-video"), ["--version"], { cwd: project });
+    expect(stdout.trim()).toBe(JSON.parse(await readFile(join(repo, "package.json"), "utf8")).version);
+  });
+
+  it("the main entry never imports msw (the mock sub-path does)", async () => {
+    const script = `const sdk = await import("kling-video"); console.log(typeof sdk.createVideoClient);`;
+    // msw is not installed in the consumer project: loading the main entry must not need it.
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: project });
+    expect(stdout.trim()).toBe("function");
+    const mock = await run(process.execPath, ["--input-type=module", "-e", `await import("kling-video/mock")`], { cwd: project }).catch((error: Error) => error);
+    expect(String((mock as Error).message)).toMatch(/Cannot find package 'msw'/);
   });
 
   it("type-checks a strict consumer that uses every public function (and rejects a wrong model)", async () => {
@@ -66,9 +84,9 @@ describe("the packed package", () => {
     expect(JSON.parse(stdout)).toEqual([
       "duration must be at most 15",
       "queued",
-      "queued",
-      "queued",
-      "WaitTimeoutError",
+      "completed",
+      "completed",
+      "completed",
       "APIConnectionError",
       "200",
       "true",
