@@ -48,8 +48,8 @@ typecheck: $(INSTALLED) ## tsc --noEmit over src, test and scripts
 
 docs: dist/docs/index.html ## build the self-contained HTML docs into dist/docs/
 
-dist/docs/index.html: generated/openapi.yaml
-	$(BIN)/redocly build-docs generated/openapi.yaml -o $@ --inlineBundle --title "kling-video API"
+dist/docs/index.html: generated/openapi.yaml scripts/build-docs.mjs
+	node scripts/build-docs.mjs generated/openapi.yaml $@
 
 serve: generated/openapi.yaml docs ## mock API on 127.0.0.1:4010 and docs on 127.0.0.1:4011 (Ctrl-C stops both)
 	node scripts/serve.mjs

@@ -9,9 +9,10 @@ const mockPort = Number(process.env.MOCK_PORT ?? 4010);
 const docsPort = Number(process.env.DOCS_PORT ?? 4011);
 const docsFile = new URL("../dist/docs/index.html", import.meta.url);
 
+// The docs are one page that routes in the browser (/video/createvideotask...): every path gets it.
 const docs = createServer(async (request, response) => {
-  if (request.url !== "/" && request.url !== "/index.html") {
-    response.writeHead(404, { "content-type": "text/plain" }).end("Not found: the docs are at /\n");
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    response.writeHead(405, { "content-type": "text/plain" }).end("Method not allowed\n");
     return;
   }
   try {

@@ -9,7 +9,7 @@ import {
   VideoRequestValidationError,
   VideoUrlExpiredError,
 } from "./errors.js";
-import { Transport, type Fetch } from "./transport.js";
+import { discardBody, Transport, type Fetch } from "./transport.js";
 import type { CreateVideoTaskRequest, paths, VideoTask } from "./types.js";
 import { checkCreateVideoTaskRequest } from "./validation.js";
 import { waitForTask, withTaskId, type WaitOptions } from "./wait.js";
@@ -132,7 +132,7 @@ export class VideoClient {
     const response = await this.#transport.send(new Request(url, { signal: options.signal }), { authorize: false, buffer: false });
     if (response.ok) return response;
     if (response.status === 403 || response.status === 404 || response.status === 410) {
-      await response.body?.cancel();
+      discardBody(response);
       throw new VideoUrlExpiredError(response.status, { taskId: task?.id });
     }
     throw withTaskId(apiErrorFrom(response.status, response.headers, await response.text()), task?.id ?? "");

@@ -67,7 +67,7 @@ export class Transport {
       if (!retriesLeft || !isRetryableStatus(response.status, method)) return response;
       const requested = serverRetryDelayMs(response.headers);
       if (requested !== undefined && requested > MAX_RETRY_AFTER_MS) return response;
-      await response.body?.cancel();
+      discardBody(response);
       await this.#pause(requested ?? backoffDelayMs(retry), callerSignal);
     }
   }
@@ -118,6 +118,11 @@ export class Transport {
       throw new APIUserAbortError("Request aborted by the caller", { cause: callerSignal.reason });
     }
   }
+}
+
+/** Drops a body nobody will read, without waiting: some fetch implementations never settle cancel(). */
+export function discardBody(response: Response): void {
+  response.body?.cancel().catch(() => undefined);
 }
 
 /** For a POST that may have reached the server, say so: the caller must not blindly create again. */

@@ -2,7 +2,7 @@
 // for each fault, the exact number of requests the server saw, the error and its fields, no
 // second create where the task may have been taken, the task id kept, and nothing left open.
 import { inspect } from "node:util";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -16,25 +16,26 @@ import {
 import { freePort } from "../../scripts/prism.mjs";
 import { sendJson, startFakeGateway, type FakeGateway, type Handler } from "../support/fake-gateway.js";
 import { API_KEY, task } from "../support/scripted-fetch.js";
+import { trackTimers } from "../support/timers.js";
 
 const BODY = { model: "kling-v3-std-silent", prompt: "a fox in the snow" } as const;
-const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === "Timeout").length;
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => void unhandled.push(reason);
 let gateway: FakeGateway | undefined;
-let timersBefore = 0;
+let pendingTimers: Set<unknown>;
 
 beforeEach(() => {
   unhandled.length = 0;
   process.on("unhandledRejection", onUnhandled);
-  timersBefore = timers();
+  pendingTimers = trackTimers();
 });
 afterEach(async () => {
-  // Nothing may be left: no socket (idle keep-alive ones are closed by the server within 100 ms),
-  // no timer, no rejection nobody handled.
+  // Nothing may be left: no timer, no socket (idle keep-alive ones are closed by the server
+  // within 100 ms), no rejection nobody handled.
+  expect(pendingTimers.size, "timers left running").toBe(0);
+  vi.restoreAllMocks();
   await new Promise((resolve) => setTimeout(resolve, 400));
   expect(gateway?.openSockets() ?? 0, "open sockets").toBe(0);
-  expect(timers(), "timers").toBeLessThanOrEqual(timersBefore);
   process.off("unhandledRejection", onUnhandled);
   expect(unhandled).toEqual([]);
   await gateway?.close();

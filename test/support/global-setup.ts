@@ -11,8 +11,9 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // Suites that run the built package (pack, conformance, CLI) need dist/ current; a no-op when it is.
-  execFileSync("make", ["--no-print-directory", "-s", "build"], { stdio: "inherit" });
+  // Suites that run the built package (pack, conformance, CLI, browser) need dist/ and the docs
+  // current; a no-op when they are.
+  execFileSync("make", ["--no-print-directory", "-s", "build", "docs"], { stdio: "inherit" });
   const prism = await startPrism();
   project.provide("prismUrl", prism.url);
   return () => prism.stop();
