@@ -86,16 +86,10 @@ function describe(error: SchemaValidationError): ValidationIssue {
       return say("type", `must be ${String(params.type).split(",").map(article).join(" or ")}`);
     case "enum":
       return say("enum", `must be one of: ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(", ")}`);
-    case "const":
-      return say("const", `must be ${JSON.stringify(params.allowedValue)}`);
     case "minimum":
       return say("minimum", `must be at least ${params.limit}`);
     case "maximum":
       return say("maximum", `must be at most ${params.limit}`);
-    case "exclusiveMinimum":
-      return say("exclusiveMinimum", `must be greater than ${params.limit}`);
-    case "exclusiveMaximum":
-      return say("exclusiveMaximum", `must be less than ${params.limit}`);
     case "minLength":
       return say("minLength", params.limit === 1 ? "must not be empty" : `must be at least ${params.limit} characters long`);
     case "maxLength":

@@ -11,7 +11,7 @@ const dotted = (pointer: string) => pointer.split("/").filter(Boolean).join(".")
 const invalidTable = invalidCases.map((testCase) => [testCase.name, testCase] as const);
 const validTable = validCases.map((testCase) => [testCase.name, testCase] as const);
 
-describe("the spec's request schema (Ajv 2020-12)", () => {
+describe("the spec's request schema", () => {
   it("has a case for every rule it states", () => {
     expect(invalidCases.length).toBeGreaterThanOrEqual(25);
     const keywords = new Set(invalidCases.map((testCase) => testCase.keyword));
@@ -19,27 +19,21 @@ describe("the spec's request schema (Ajv 2020-12)", () => {
       expect(keywords, rule).toContain(rule);
     }
   });
-
-  it.each(invalidTable)("rejects: %s", (_, testCase) => {
-    expect(validateWithSpec(testCase.body)).toBe(false);
-    const reported = (validateWithSpec.errors ?? []).map((error) => `${error.keyword}@${dotted(error.instancePath)}`);
-    expect(reported).toContain(`${testCase.keyword}@${testCase.path}`);
-  });
-
-  it.each(validTable)("accepts: %s", (_, testCase) => {
-    expect(validateWithSpec(testCase.body), JSON.stringify(validateWithSpec.errors)).toBe(true);
-  });
 });
 
-describe("the generated validator", () => {
+const validators = [
+  ["Ajv 2020-12 on the bundled spec", validateWithSpec],
+  ["the generated validator", validateCreateVideoTaskRequest],
+] as const;
+describe.each(validators)("%s", (_, validate) => {
   it.each(invalidTable)("rejects: %s", (_, testCase) => {
-    expect(validateCreateVideoTaskRequest(testCase.body)).toBe(false);
-    const reported = (validateCreateVideoTaskRequest.errors ?? []).map((error) => `${error.keyword}@${dotted(error.instancePath)}`);
+    expect(validate(testCase.body)).toBe(false);
+    const reported = (validate.errors ?? []).map((error) => `${error.keyword}@${dotted(error.instancePath)}`);
     expect(reported).toContain(`${testCase.keyword}@${testCase.path}`);
   });
 
   it.each(validTable)("accepts: %s", (_, testCase) => {
-    expect(validateCreateVideoTaskRequest(testCase.body), JSON.stringify(validateCreateVideoTaskRequest.errors)).toBe(true);
+    expect(validate(testCase.body), JSON.stringify(validate.errors)).toBe(true);
   });
 });
 
