@@ -13,13 +13,10 @@ import {
   RateLimitError,
   type CreateVideoTaskRequest,
 } from "../../src/index.js";
-import { resolve, schemaValidator, spec } from "../support/spec.js";
+import { namedRequestExamples, schemaValidator } from "../support/spec.js";
 
 const prism = inject("prismUrl");
-const requestExamples = resolve<{ content: Record<string, { examples: Record<string, unknown> }> }>(
-  spec.paths["/v1/video/generations"]!.post!.requestBody,
-).content["application/json"]!.examples;
-const pageBodies = Object.entries(requestExamples).map(([name, ref]) => [name, resolve<{ value: CreateVideoTaskRequest }>(ref).value] as const);
+const pageBodies = namedRequestExamples<CreateVideoTaskRequest>();
 const isVideoTask = schemaValidator("VideoTask");
 
 /** A fetch that asks Prism for the next lifecycle example on each poll. */

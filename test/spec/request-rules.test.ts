@@ -4,7 +4,7 @@ import { describe, expect, inject, it } from "vitest";
 import { validateCreateVideoTaskRequest } from "../../generated/validate-request.js";
 import { invalidCases, validCases } from "../fixtures/request-cases.js";
 import { postToPrism } from "../support/prism-client.js";
-import { resolve, schemaValidator, spec } from "../support/spec.js";
+import { namedRequestExamples, resolve, schemaValidator, spec } from "../support/spec.js";
 
 const validateWithSpec = schemaValidator("CreateVideoTaskRequest");
 const dotted = (pointer: string) => pointer.split("/").filter(Boolean).join(".");
@@ -39,10 +39,7 @@ describe.each(validators)("%s", (_, validate) => {
 
 describe("Prism mocking the bundled spec", () => {
   const prism = inject("prismUrl");
-  const pageExamples = Object.entries(
-    resolve<{ content: Record<string, { examples: Record<string, unknown> }> }>(spec.paths["/v1/video/generations"]!.post!.requestBody)
-      .content["application/json"]!.examples,
-  ).map(([name, example]) => [name, resolve<{ value: unknown }>(example).value] as const);
+  const pageExamples = namedRequestExamples();
 
   it.each(pageExamples)("accepts the page example %s with a queued task", async (_, body) => {
     const answer = await postToPrism(prism, body);

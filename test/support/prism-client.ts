@@ -22,7 +22,7 @@ export async function postToPrism(baseUrl: string, body: unknown, headers: Recor
   return readAnswer(response);
 }
 
-export async function readAnswer(response: Response): Promise<PrismAnswer> {
+async function readAnswer(response: Response): Promise<PrismAnswer> {
   const text = await response.text();
   let body: unknown = text;
   try {

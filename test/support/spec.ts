@@ -48,8 +48,12 @@ function unescapePointer(segment: string): string {
   return segment.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
-export function operation(path: string, method: string): Json {
-  const found = spec.paths[path]?.[method];
-  if (!found) throw new Error(`no operation ${method.toUpperCase()} ${path}`);
-  return found;
+/** The create operation's named request examples (the page's four bodies), as [name, body] in spec order. */
+export function namedRequestExamples<T = Record<string, unknown>>(): (readonly [string, T])[] {
+  const requestBody = resolve<{ content: Record<string, { examples: Record<string, unknown> }> }>(
+    spec.paths["/v1/video/generations"]?.post?.requestBody,
+  );
+  return Object.entries(requestBody.content["application/json"]!.examples).map(
+    ([name, example]) => [name, resolve<{ value: T }>(example).value] as const,
+  );
 }
