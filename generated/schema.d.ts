@@ -24,7 +24,8 @@ export interface paths {
          *     - first and last frame: `image` is the first frame, `last_image` the last;
          *     - multi-shot: `extra_body.multi_prompt` lists the shots.
          *
-         *     Each accepted request starts (and bills) a new task: this operation is not idempotent.
+         *     Each accepted request starts (and bills) a new task: this operation is not idempotent. After
+         *     a timeout, a broken connection or a 5xx, the task may exist: look before creating another.
          */
         post: operations["createVideoTask"];
         delete?: never;
@@ -40,7 +41,7 @@ export interface paths {
             path: {
                 /**
                  * @description The `id` returned when the task was created.
-                 * @example video_01JH8Y3Z6Q4W9XK2M5N7P8R0ST
+                 * @example task_8GqZ1kYt0aXw3sR7vB2nL5mC9pD4eF6h
                  */
                 task_id: components["parameters"]["TaskId"];
             };
@@ -48,11 +49,73 @@ export interface paths {
         };
         /**
          * Retrieve a video task
-         * @description The poll endpoint: returns the task's current state. Poll every few seconds until `status`
-         *     is `completed` (then download `video_url`) or `failed` (then read `error`). This request is
-         *     free and safe to repeat.
+         * @description The poll endpoint: the task's current state. Poll every few seconds until `status` is
+         *     `completed` (then download the video) or `failed` (then read `error`, if any). Free and
+         *     safe to repeat. The state is what the gateway last heard from the provider: new-api asks
+         *     Kling every 15 s or so, so polling faster gains nothing.
+         *
+         *     Gateways built on new-api before October 2025 do not serve this path (404 `Invalid URL`):
+         *     ask `GET /v1/video/generations/{task_id}` instead (the SDK does so by itself).
          */
         get: operations["getVideoTask"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/videos/{task_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `id` returned when the task was created.
+                 * @example task_8GqZ1kYt0aXw3sR7vB2nL5mC9pD4eF6h
+                 */
+                task_id: components["parameters"]["TaskId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a finished video
+         * @description Streams the finished video through the gateway (new-api since October 2025). It needs the
+         *     API key, like every gateway route, and works whatever the task says about its URL. new-api
+         *     copies the provider's headers, does not serve ranges, and gives up after 60 s, so for long
+         *     videos prefer the task's own URL where it has one.
+         */
+        get: operations["getVideoContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/video/generations/{task_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `id` returned when the task was created.
+                 * @example task_8GqZ1kYt0aXw3sR7vB2nL5mC9pD4eF6h
+                 */
+                task_id: components["parameters"]["TaskId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Retrieve a video task (older route)
+         * @description new-api's own task route, which every version answers, and the only one before October
+         *     2025. It wraps new-api's task record: upper-case statuses, progress as `"30%"`, the video's
+         *     URL in `result_url` (before February 2026: in `fail_reason`), times in seconds. Prefer
+         *     `GET /v1/videos/{task_id}` where the gateway serves it.
+         */
+        get: operations["getLegacyVideoTask"];
         put?: never;
         post?: never;
         delete?: never;
@@ -74,12 +137,15 @@ export interface components {
         VideoModel: "kling-v3-std-silent" | "kling-v3-std-audio" | "kling-v3-pro-silent" | "kling-v3-pro-audio";
         /**
          * NoNulText
-         * @description must not contain NUL characters (U+0000)
+         * @description Text without NUL characters (U+0000), which gateways and models cannot take.
          */
         NoNulText: string;
         /**
          * ImageUrl
-         * @description must be an http(s) URL or a data URI of a base64 image
+         * @description An image the gateway can fetch: an http(s) URL, or the image itself as a base64 `data:` URI
+         *     (`data:image/png;base64,...` or `data:image/jpeg;base64,...`). Kling takes JPEG and PNG images
+         *     of at most 10 MB, at least 300 px wide and high, with an aspect ratio between 1:2.5 and 2.5:1.
+         *     The size limit is checked here: 10,000,000 bytes are 13,333,359 characters as a data URI.
          */
         ImageUrl: string;
         /**
@@ -107,8 +173,8 @@ export interface components {
          * @description One shot of a multi-shot video. Other keys are passed through to the model provider.
          */
         MultiPromptShot: {
-            /** @description What this shot shows. */
-            prompt: components["schemas"]["NoNulText"];
+            /** @description What this shot shows, 1 to 512 characters. */
+            prompt: string & (components["schemas"]["NoNulText"] & string);
         } & {
             [key: string]: unknown;
         };
@@ -121,8 +187,8 @@ export interface components {
             /** @description How closely the video follows the prompt, from 0 (free) to 1 (strict). */
             cfg_scale?: number;
             shot_type?: components["schemas"]["ShotType"];
-            /** @description What the video should avoid, for example "blurry, low detail". */
-            negative_prompt?: components["schemas"]["NoNulText"];
+            /** @description What the video should avoid, for example "blurry, low detail"; at most 2,500 characters. */
+            negative_prompt?: string & (components["schemas"]["NoNulText"] & string);
             /**
              * @description The shots of a multi-shot video, in order, 1 to 6. In image-to-video mode it replaces
              *     the top-level `prompt` (they must not be sent together).
@@ -139,19 +205,20 @@ export interface components {
          *     Fields meant for the model provider go in `extra_body`, which passes them through.
          */
         CreateVideoTaskRequest: {
+            /** @description The Kling v3 model; the CLI takes the cheapest when none is named. */
             model: components["schemas"]["VideoModel"];
             /**
-             * @description The main prompt: what the video shows. In image-to-video mode (`image` sent) it must not
-             *     be sent together with `extra_body.multi_prompt`.
+             * @description The main prompt: what the video shows, 1 to 2,500 characters. In image-to-video mode
+             *     (`image` sent) it must not be sent together with `extra_body.multi_prompt`.
              */
-            prompt?: components["schemas"]["NoNulText"];
+            prompt?: string & (components["schemas"]["NoNulText"] & string);
             /**
-             * @description URL of the reference image (http(s), or a data: URI with the image inline). Sent: image-to-video; not sent: text-to-video. When
-             *     `last_image` is also sent, this is the first frame.
+             * @description The reference image. Sent: image-to-video; not sent: text-to-video. When `last_image` is
+             *     also sent, this is the first frame.
              */
-            image?: components["schemas"]["ImageUrl"];
-            /** @description URL of the end-frame image. Requires `image`, which is then the first frame. */
-            last_image?: components["schemas"]["ImageUrl"];
+            image?: string & components["schemas"]["ImageUrl"];
+            /** @description The end-frame image. Requires `image`, which is then the first frame. */
+            last_image?: string & components["schemas"]["ImageUrl"];
             aspect_ratio?: components["schemas"]["AspectRatio"];
             duration?: components["schemas"]["VideoDuration"];
             extra_body?: components["schemas"]["ExtraBody"];
@@ -160,89 +227,258 @@ export interface components {
         }) & unknown);
         /**
          * VideoStatus
-         * @description Where the task is: `queued` (accepted, waiting), `in_progress` (rendering; see `progress`),
-         *     `completed` (`video_url` is set) or `failed` (`error` is set). The last two are final.
+         * @description Where the task is:
+         *     - `unknown`: accepted, but the gateway has not heard from the provider yet (new-api says so
+         *       until its poller first picks the task up, up to about 15 s after the create);
+         *     - `queued`: waiting for the provider;
+         *     - `in_progress`: rendering (see `progress`);
+         *     - `completed`: done; the video can be downloaded (see the task's video location);
+         *     - `failed`: ended without a video (see `error`, when the gateway gives a reason).
+         *
+         *     Only `completed` and `failed` are final: keep polling on every other value, including ones
+         *     not listed here.
          * @enum {string}
          */
-        VideoStatus: "queued" | "in_progress" | "completed" | "failed";
+        VideoStatus: "unknown" | "queued" | "in_progress" | "completed" | "failed";
+        /**
+         * VideoProgress
+         * @description Rendering progress in percent. new-api sends an integer, and for Kling only the steps 0, 10,
+         *     30 and 100 (Kling reports no finer progress); UniAll documents a string (its examples send
+         *     the number). Both are accepted: read `"30"` or `"30%"` as 30.
+         */
+        VideoProgress: number | string;
         /**
          * UnixTimestamp
-         * @description A time as Unix seconds. The upper bound rejects timestamps sent in milliseconds.
+         * Format: int64
+         * @description A Unix time, in seconds or in milliseconds: gateways differ. new-api copies Kling's own
+         *     timestamps (milliseconds) into Kling tasks on `GET /v1/videos/{task_id}`, and sends seconds
+         *     everywhere else. Tell them apart by size: a value below 100,000,000,000 is seconds (until the
+         *     year 5138), anything larger is milliseconds (from 1973).
          */
         UnixTimestamp: number;
         /**
          * VideoTaskError
-         * @description Why a task failed.
+         * @description Why a task failed, when the gateway knows.
          */
         VideoTaskError: {
-            /** @description A machine-readable reason, for example `content_policy_violation`. */
+            /** @description A machine-readable reason, when there is one. new-api sends `""` for Kling failures. */
             code?: string;
-            /** @description What went wrong, in words. */
+            /** @description What went wrong, in words (for Kling, its `task_status_msg`). */
             message: string;
         };
         /**
          * VideoTask
-         * @description A video task, as the gateways emit the OpenAI video object. Unknown properties are allowed
-         *     (JSON Schema's default), so a gateway adding a field does not break clients.
+         * @description A video task, as gateways emit OpenAI's video object. Unknown properties are allowed (JSON
+         *     Schema's default): gateways add their own, and a new one must not break clients.
+         *
+         *     Where the finished video is differs by gateway (the SDK's `download` tries them in this order):
+         *     1. `video_url` (UniAll; OpenAI-style gateways may send a path such as `/v1/videos/{id}/content`,
+         *        relative to the gateway);
+         *     2. `metadata.url` (new-api, which sends no `video_url`; `""` or absent until the task is done);
+         *     3. `GET /v1/videos/{task_id}/content` on the gateway itself (new-api; needs the API key).
          */
         VideoTask: {
-            /** @description The task id. Poll `GET /v1/videos/{id}` with it. */
+            /** @description The task id (new-api `task_` and 32 letters or digits). Poll `GET /v1/videos/{id}` with it. */
             id: string;
-            /**
-             * @deprecated
-             * @description The same id as `id`, sent by some gateways for older clients. Use `id`.
-             */
+            /** @description The same id, sent by new-api on create and by UniAll, for older clients. Use `id`. */
             task_id?: string;
-            /** @description The object type, `video`. */
+            /** @description The object type, `video` (new-api) or `video.generation.job` (UniAll). */
             object: string;
-            /** @description The model rendering the video. */
+            /** @description The model rendering the video. new-api sends `""` for Kling tasks on `GET /v1/videos/{task_id}`. */
             model: string;
-            status: components["schemas"]["VideoStatus"];
-            /** @description Rendering progress in percent. */
-            progress?: number;
+            /** @description The task's status. Older new-api versions sent `""` on create, meaning `queued`. */
+            status: components["schemas"]["VideoStatus"] | "";
+            progress?: components["schemas"]["VideoProgress"];
+            /** @description When the task was created. Seconds or milliseconds (see UnixTimestamp). */
             created_at: components["schemas"]["UnixTimestamp"];
-            /** @description When the task finished (Unix seconds); null until then. */
+            /**
+             * @description new-api sends its last update time here (milliseconds for Kling), in every state: it is
+             *     not a completion time until `status` is final. Absent or null elsewhere until the task ends.
+             */
             completed_at?: components["schemas"]["UnixTimestamp"] | null;
-            /** @description When `video_url` stops working (Unix seconds), or null if unknown. */
+            /** @description When `video_url` stops working, if the gateway says (seconds or milliseconds). */
             expires_at?: components["schemas"]["UnixTimestamp"] | null;
             /**
-             * Format: uri
-             * @description Where to download the video; set when `status` is `completed`, valid until `expires_at`.
+             * Format: uri-reference
+             * @description Where to download the video, once completed (UniAll). Absent on new-api.
              */
             video_url?: string | null;
-            /** @description Why the task failed; set when `status` is `failed`, else null. */
+            /** @description A still of the video, when the gateway makes one (UniAll; null until set). */
+            thumbnail_url?: string | null;
+            /** @description The video's length in seconds, as text (new-api, once completed, e.g. `"5.1"`). */
+            seconds?: string;
+            /** @description UniAll's processing time in seconds (not the video's length). */
+            duration?: number;
+            /** @description The video's resolution, when the gateway says (OpenAI-style `"1280x720"`). */
+            size?: string;
+            /** @description Why the task failed. Absent (new-api) or null (UniAll) otherwise; a `failed` task may have none. */
             error?: components["schemas"]["VideoTaskError"] | null;
-            /** @description Gateway-specific details (for example the provider's own task id). */
+            /** @description UniAll's result block. */
+            result?: {
+                /** @description The video, as in `video_url`. */
+                video_url?: string;
+                /** @description Every output file. */
+                outputs?: string[];
+            };
+            /**
+             * @description Gateway details. new-api puts the video's URL here as `url` once the task is completed;
+             *     UniAll puts timings here (`total_time`, `predict_time`, seconds).
+             */
             metadata?: {
-                [key: string]: unknown;
+                /** @description The video's URL (new-api), `""` or absent until completed. */
+                url?: string;
+                /** @description UniAll's total processing time, in seconds. */
+                total_time?: number;
+                /** @description UniAll's rendering time, in seconds. */
+                predict_time?: number;
             };
         };
         /**
-         * ApiError
-         * @description An OpenAI-style error.
+         * LegacyCreateResponse
+         * @description What new-api's Kling channel answered to a create before October 2025: only a top-level
+         *     `task_id` (until July 2025), or Kling's own answer with a top-level `task_id` added. There is
+         *     no `id`: the SDK reads `task_id` as the task's id.
          */
-        ApiError: {
-            /** @description What went wrong, in words. */
+        LegacyCreateResponse: {
+            /** @description The task id (Kling's own id on these versions). */
+            task_id: string;
+            /** @description Kling's result code, 0 on success. */
+            code?: number;
+            /** @description Kling's result message, `SUCCEED`. */
+            message?: string;
+            /** @description Kling's request id. */
+            request_id?: string;
+            /** @description Kling's task (`task_status` `submitted`, times in milliseconds). */
+            data?: Record<string, never>;
+        };
+        /**
+         * OpenAIError
+         * @description The `error` member of an OpenAI-style error body.
+         */
+        OpenAIError: {
+            /**
+             * @description What went wrong, in words. new-api's authentication and distributor errors end with
+             *     ` (request id: ...)`.
+             */
             message: string;
-            /** @description The error family, for example `invalid_request_error` or `rate_limit_error`. */
+            /** @description The error family, for example `new_api_error`, `invalid_request_error` or `server_error`. */
             type?: string;
-            /** @description The request field at fault, when there is one. */
+            /** @description The request field at fault, when there is one (`""` from new-api). */
             param?: string | null;
-            /** @description A machine-readable reason, for example `insufficient_quota`. */
-            code?: string | null;
+            /** @description A machine-readable reason, for example `model_not_found`; often `""`. */
+            code?: string | number | null;
+        };
+        /**
+         * OpenAIErrorResponse
+         * @description OpenAI's error shape. new-api sends it for authentication (401), permission (403) and
+         *     distributor errors (400, 503), for unknown paths (404 `Invalid URL (GET /v1/...)`) and from
+         *     the video content route.
+         */
+        OpenAIErrorResponse: {
+            error: components["schemas"]["OpenAIError"];
+        };
+        /**
+         * TaskErrorResponse
+         * @description new-api's task error shape (`dto.TaskError`): what its task routes answer once a request has
+         *     passed authentication, for example 400 `task_not_exist` (an unknown task id), 400
+         *     `task_failed` (the provider rejected the create), 403 `insufficient_user_quota`, and any
+         *     status the provider answered with (`fail_to_fetch_task`).
+         */
+        TaskErrorResponse: {
+            /** @description The reason, for example `task_not_exist`, `insufficient_user_quota`, `fail_to_fetch_task`. */
+            code: string;
+            /** @description What went wrong, in words (some of new-api's are in Chinese whatever the language asked for). */
+            message: string;
+            /** @description Always null in practice. */
+            data?: unknown;
         };
         /**
          * ErrorResponse
-         * @description The body of every error response.
+         * @description An error body, in either of the two shapes gateways send.
          */
-        ErrorResponse: {
-            error: components["schemas"]["ApiError"];
+        ErrorResponse: components["schemas"]["OpenAIErrorResponse"] | components["schemas"]["TaskErrorResponse"];
+        /**
+         * LegacyTaskStatus
+         * @description new-api's own task status (`model.TaskStatus`), as `GET /v1/video/generations/{task_id}`
+         *     reports it. The SDK reads it as a VideoStatus: `NOT_START` and `UNKNOWN` are `unknown`,
+         *     `SUBMITTED` and `QUEUED` are `queued`, `IN_PROGRESS` is `in_progress`, `SUCCESS` is
+         *     `completed` and `FAILURE` is `failed`.
+         * @enum {string}
+         */
+        LegacyTaskStatus: "NOT_START" | "SUBMITTED" | "QUEUED" | "IN_PROGRESS" | "SUCCESS" | "FAILURE" | "UNKNOWN";
+        /**
+         * LegacyTask
+         * @description new-api's task record (`dto.TaskDto`), as `GET /v1/video/generations/{task_id}` sends it.
+         *     Times are Unix seconds (0: not yet); `data` is the provider's own last answer (Kling's, with
+         *     millisecond times).
+         */
+        LegacyTask: {
+            /**
+             * Format: int64
+             * @description The gateway's database id (not the task id). Absent before 2026.
+             */
+            id?: number;
+            created_at?: components["schemas"]["UnixTimestamp"];
+            updated_at?: components["schemas"]["UnixTimestamp"];
+            /** @description The task id. */
+            task_id: string;
+            /** @description The provider's channel type, as text (`"50"` for Kling). */
+            platform?: string;
+            /** @description The gateway's user id of the key's owner. */
+            user_id?: number;
+            /** @description The gateway's user group the task was billed to. */
+            group?: string;
+            /** @description The gateway's channel that runs the task. */
+            channel_id?: number;
+            /** @description The quota the task cost, in the gateway's units. */
+            quota?: number;
+            status: components["schemas"]["LegacyTaskStatus"];
+            /** @description Progress with a percent sign, for Kling `"0%"`, `"10%"`, `"30%"` or `"100%"`. */
+            progress: string;
+            /**
+             * @description Why the task failed. Gateways before February 2026 put the video's URL here when the task
+             *     succeeded.
+             */
+            fail_reason?: string;
+            /** @description The video's URL once `SUCCESS` (absent when empty). For a failed task it repeats `fail_reason`. */
+            result_url?: string;
+            /** @description The kind of task, `textGenerate` or `generate` (with an image) for Kling. */
+            action?: string;
+            submit_time?: components["schemas"]["UnixTimestamp"];
+            start_time?: components["schemas"]["UnixTimestamp"];
+            finish_time?: components["schemas"]["UnixTimestamp"];
+            /** @description The request's model names (`origin_model_name`, `upstream_model_name`). */
+            properties?: {
+                /** @description Usually `""`. */
+                input?: string;
+                /** @description The model the task was created with. */
+                origin_model_name?: string;
+                /** @description The model name sent to the provider. */
+                upstream_model_name?: string;
+            };
+            /** @description The provider's own last answer, as received. */
+            data?: unknown;
+        };
+        /**
+         * LegacyTaskResponse
+         * @description new-api's task envelope (`dto.TaskResponse`), from `GET /v1/video/generations/{task_id}`.
+         */
+        LegacyTaskResponse: {
+            /**
+             * @description Always `success` on a 200.
+             * @constant
+             */
+            code: "success";
+            /** @description Usually `""`. */
+            message?: string;
+            data: components["schemas"]["LegacyTask"];
         };
     };
     responses: {
-        /** @description The request is invalid: a field breaks a rule of the schema. Nothing was created. */
-        BadRequest: {
+        /** @description The request was refused; nothing was created. new-api checks little itself (a prompt, the JSON); the provider may refuse the rest (task_failed). */
+        InvalidRequest: {
             headers: {
+                "X-Oneapi-Request-Id": components["headers"]["XOneapiRequestId"];
                 "x-request-id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
             };
@@ -250,9 +486,10 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The Authorization header is missing or the API key is not valid. */
+        /** @description The Authorization header is missing, or the key is unknown, disabled, expired or out of quota. */
         Unauthorized: {
             headers: {
+                "X-Oneapi-Request-Id": components["headers"]["XOneapiRequestId"];
                 "x-request-id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
             };
@@ -260,9 +497,10 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The key may not do this: insufficient quota or no permission for the model. */
+        /** @description The key may not do this: the balance is too low, or the key may not use this model. Nothing was created. */
         Forbidden: {
             headers: {
+                "X-Oneapi-Request-Id": components["headers"]["XOneapiRequestId"];
                 "x-request-id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
             };
@@ -271,11 +509,13 @@ export interface components {
             };
         };
         /**
-         * @description A rate or concurrency limit was hit; nothing was created. Wait as long as `Retry-After`
-         *     (or `retry-after-ms`) says, then try again.
+         * @description The provider is busy or a rate limit was hit; nothing was created. new-api passes the
+         *     provider's 429 on (with a fixed Chinese message) and sends no Retry-After; where a gateway
+         *     sends `Retry-After` or `retry-after-ms`, wait that long.
          */
         TooManyRequests: {
             headers: {
+                "X-Oneapi-Request-Id": components["headers"]["XOneapiRequestId"];
                 "x-request-id": components["headers"]["XRequestId"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 "retry-after-ms": components["headers"]["RetryAfterMs"];
@@ -288,6 +528,7 @@ export interface components {
         /** @description The gateway failed. On create, the task may or may not exist: do not retry blindly. */
         InternalServerError: {
             headers: {
+                "X-Oneapi-Request-Id": components["headers"]["XOneapiRequestId"];
                 "x-request-id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
             };
@@ -295,9 +536,10 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The upstream video provider failed or answered badly. On create, the task may or may not exist. */
+        /** @description The provider failed or answered badly; new-api passes its status on. On create, the task may or may not exist. */
         BadGateway: {
             headers: {
+                "X-Oneapi-Request-Id": components["headers"]["XOneapiRequestId"];
                 "x-request-id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
             };
@@ -305,9 +547,10 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The service is overloaded or down for maintenance. Try again later. */
+        /** @description The gateway has no working channel for the model right now. Nothing was created; try again later. */
         ServiceUnavailable: {
             headers: {
+                "X-Oneapi-Request-Id": components["headers"]["XOneapiRequestId"];
                 "x-request-id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
             };
@@ -315,9 +558,54 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description No task with this id exists for this key. */
-        NotFound: {
+        /** @description No task with this id exists for this key. new-api answers 400 task_not_exist, not 404. */
+        TaskNotExist: {
             headers: {
+                "X-Oneapi-Request-Id": components["headers"]["XOneapiRequestId"];
+                "x-request-id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The gateway does not serve this path: an older new-api that only answers GET /v1/video/generations/{task_id}. */
+        RouteNotFound: {
+            headers: {
+                "X-Oneapi-Request-Id": components["headers"]["XOneapiRequestId"];
+                "x-request-id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The task has not completed yet (the message names new-api's own status). */
+        ContentNotReady: {
+            headers: {
+                "X-Oneapi-Request-Id": components["headers"]["XOneapiRequestId"];
+                "x-request-id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description No task with this id for this key, or (older gateways) no content route at all. */
+        ContentNotFound: {
+            headers: {
+                "X-Oneapi-Request-Id": components["headers"]["XOneapiRequestId"];
+                "x-request-id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The gateway could not fetch the video from the provider. */
+        ContentFetchFailed: {
+            headers: {
+                "X-Oneapi-Request-Id": components["headers"]["XOneapiRequestId"];
                 "x-request-id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
             };
@@ -329,24 +617,30 @@ export interface components {
     parameters: {
         /**
          * @description The `id` returned when the task was created.
-         * @example video_01JH8Y3Z6Q4W9XK2M5N7P8R0ST
+         * @example task_8GqZ1kYt0aXw3sR7vB2nL5mC9pD4eF6h
          */
         TaskId: string;
     };
     requestBodies: never;
     headers: {
         /**
-         * @description The gateway's id for this request. Quote it when you report a problem.
+         * @description new-api's id for this request (39 characters), on every answer. Quote it when you report a problem.
+         * @example 20261126063112123456789b6b1a2f3aXyZ1234a
+         */
+        XOneapiRequestId: string;
+        /**
+         * @description Other gateways' id for this request, where they send one. Quote it when you report a problem.
          * @example req_7f3a9c1e5b2d4068
          */
         XRequestId: string;
         /**
-         * @description How long to wait before trying again, in seconds or as an HTTP date (RFC 9110).
+         * @description How long to wait before trying again, in seconds or as an HTTP date (RFC 9110), where the
+         *     gateway sends it (new-api does not). The SDK waits up to 60 s for it.
          * @example 2
          */
         RetryAfter: string;
         /**
-         * @description How long to wait before trying again, in milliseconds (sent by OpenAI-compatible gateways; wins over Retry-After).
+         * @description The same wait in milliseconds, sent by some OpenAI-compatible gateways; it wins over Retry-After.
          * @example 2000
          */
         RetryAfterMs: string;
@@ -368,17 +662,21 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The task was accepted and queued. Keep its `id`. */
+            /**
+             * @description The task was accepted and queued: keep its id. Gateways from before October 2025 answer
+             *     with only a top-level `task_id` (LegacyCreateResponse), which is then the id.
+             */
             200: {
                 headers: {
+                    "X-Oneapi-Request-Id": components["headers"]["XOneapiRequestId"];
                     "x-request-id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VideoTask"];
+                    "application/json": components["schemas"]["VideoTask"] | components["schemas"]["LegacyCreateResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
@@ -394,7 +692,7 @@ export interface operations {
             path: {
                 /**
                  * @description The `id` returned when the task was created.
-                 * @example video_01JH8Y3Z6Q4W9XK2M5N7P8R0ST
+                 * @example task_8GqZ1kYt0aXw3sR7vB2nL5mC9pD4eF6h
                  */
                 task_id: components["parameters"]["TaskId"];
             };
@@ -405,6 +703,7 @@ export interface operations {
             /** @description The task's current state. */
             200: {
                 headers: {
+                    "X-Oneapi-Request-Id": components["headers"]["XOneapiRequestId"];
                     "x-request-id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
@@ -412,14 +711,77 @@ export interface operations {
                     "application/json": components["schemas"]["VideoTask"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["TaskNotExist"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["RouteNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getVideoContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `id` returned when the task was created.
+                 * @example task_8GqZ1kYt0aXw3sR7vB2nL5mC9pD4eF6h
+                 */
+                task_id: components["parameters"]["TaskId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The video file. */
+            200: {
+                headers: {
+                    "X-Oneapi-Request-Id": components["headers"]["XOneapiRequestId"];
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": string;
+                };
+            };
+            400: components["responses"]["ContentNotReady"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ContentNotFound"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["ContentFetchFailed"];
+        };
+    };
+    getLegacyVideoTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `id` returned when the task was created.
+                 * @example task_8GqZ1kYt0aXw3sR7vB2nL5mC9pD4eF6h
+                 */
+                task_id: components["parameters"]["TaskId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task's current state, in new-api's envelope. */
+            200: {
+                headers: {
+                    "X-Oneapi-Request-Id": components["headers"]["XOneapiRequestId"];
+                    "x-request-id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegacyTaskResponse"];
+                };
+            };
+            400: components["responses"]["TaskNotExist"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalServerError"];
         };
     };
 }

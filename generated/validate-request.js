@@ -36,18 +36,18 @@ var require_ucs2length = __commonJS({
 
 // validate-request.cjs
 var validateCreateVideoTaskRequest = validate21;
-var schema32 = { "type": "object", "additionalProperties": false, "required": ["model"], "properties": { "model": { "$ref": "#/components/schemas/VideoModel" }, "prompt": { "$ref": "#/components/schemas/NoNulText", "type": "string", "minLength": 1, "maxLength": 2500 }, "image": { "$ref": "#/components/schemas/ImageUrl" }, "last_image": { "$ref": "#/components/schemas/ImageUrl" }, "aspect_ratio": { "$ref": "#/components/schemas/AspectRatio" }, "duration": { "$ref": "#/components/schemas/VideoDuration" }, "extra_body": { "$ref": "#/components/schemas/ExtraBody" } }, "dependentRequired": { "last_image": ["image"] }, "allOf": [{ "description": "Either prompt or extra_body.multi_prompt is required.", "anyOf": [{ "required": ["prompt"] }, { "required": ["extra_body"], "properties": { "extra_body": { "type": "object", "required": ["multi_prompt"] } } }] }, { "description": "With image (image-to-video mode), send prompt or extra_body.multi_prompt, not both.", "not": { "type": "object", "required": ["image", "prompt", "extra_body"], "properties": { "extra_body": { "type": "object", "required": ["multi_prompt"] } } } }] };
+var schema32 = { "type": "object", "additionalProperties": false, "required": ["model"], "properties": { "model": { "allOf": [{ "$ref": "#/components/schemas/VideoModel" }] }, "prompt": { "type": "string", "allOf": [{ "$ref": "#/components/schemas/NoNulText" }, { "type": "string", "minLength": 1, "maxLength": 2500 }] }, "image": { "type": "string", "allOf": [{ "$ref": "#/components/schemas/ImageUrl" }] }, "last_image": { "type": "string", "allOf": [{ "$ref": "#/components/schemas/ImageUrl" }] }, "aspect_ratio": { "$ref": "#/components/schemas/AspectRatio" }, "duration": { "$ref": "#/components/schemas/VideoDuration" }, "extra_body": { "$ref": "#/components/schemas/ExtraBody" } }, "dependentRequired": { "last_image": ["image"] }, "allOf": [{ "x-error-message": "Either prompt or extra_body.multi_prompt is required.", "anyOf": [{ "required": ["prompt"] }, { "required": ["extra_body"], "properties": { "extra_body": { "type": "object", "required": ["multi_prompt"] } } }] }, { "x-error-message": "With image (image-to-video mode), send prompt or extra_body.multi_prompt, not both.", "not": { "type": "object", "required": ["image", "prompt", "extra_body"], "properties": { "extra_body": { "type": "object", "required": ["multi_prompt"] } } } }] };
 var schema33 = { "type": "string", "enum": ["kling-v3-std-silent", "kling-v3-std-audio", "kling-v3-pro-silent", "kling-v3-pro-audio"] };
-var schema34 = { "type": "string", "description": "must not contain NUL characters (U+0000)", "pattern": "^[^\\x00]*$" };
-var schema35 = { "type": "string", "description": "must be an http(s) URL or a data URI of a base64 image", "pattern": "^(https?://[^\\s/?#]+[^\\s]*|data:image/[a-zA-Z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2})$" };
+var schema34 = { "type": "string", "pattern": "^[^\\x00]*$", "x-error-message": { "pattern": "must not contain NUL characters (U+0000)" } };
+var schema35 = { "type": "string", "pattern": "^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$", "maxLength": 13333359, "x-error-message": { "pattern": "must be an http(s) URL or a data URI of a base64 PNG or JPEG image", "maxLength": "must be at most 10 MB (Kling's image limit; 13,333,359 characters as a data URI)" } };
 var schema37 = { "type": "string", "enum": ["16:9", "9:16", "1:1"] };
 var schema38 = { "oneOf": [{ "type": "integer", "minimum": 3, "maximum": 15 }, { "type": "string", "enum": ["3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"] }] };
 var pattern4 = new RegExp("^[^\\x00]*$", "u");
-var pattern5 = new RegExp("^(https?://[^\\s/?#]+[^\\s]*|data:image/[a-zA-Z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2})$", "u");
+var pattern5 = new RegExp("^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$", "u");
 var func1 = require_ucs2length().default;
-var schema39 = { "type": "object", "additionalProperties": true, "properties": { "cfg_scale": { "type": "number", "minimum": 0, "maximum": 1 }, "shot_type": { "$ref": "#/components/schemas/ShotType" }, "negative_prompt": { "$ref": "#/components/schemas/NoNulText", "type": "string", "maxLength": 2500 }, "multi_prompt": { "type": "array", "minItems": 1, "maxItems": 6, "items": { "$ref": "#/components/schemas/MultiPromptShot" } } } };
+var schema39 = { "type": "object", "additionalProperties": true, "properties": { "cfg_scale": { "type": "number", "minimum": 0, "maximum": 1 }, "shot_type": { "$ref": "#/components/schemas/ShotType" }, "negative_prompt": { "type": "string", "allOf": [{ "$ref": "#/components/schemas/NoNulText" }, { "type": "string", "maxLength": 2500 }] }, "multi_prompt": { "type": "array", "minItems": 1, "maxItems": 6, "items": { "$ref": "#/components/schemas/MultiPromptShot" } } } };
 var schema40 = { "type": "string", "enum": ["customize", "intelligent"] };
-var schema42 = { "type": "object", "required": ["prompt"], "additionalProperties": true, "properties": { "prompt": { "$ref": "#/components/schemas/NoNulText", "type": "string", "minLength": 1, "maxLength": 512 } } };
+var schema42 = { "type": "object", "required": ["prompt"], "additionalProperties": true, "properties": { "prompt": { "type": "string", "allOf": [{ "$ref": "#/components/schemas/NoNulText" }, { "type": "string", "minLength": 1, "maxLength": 512 }] } } };
 function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -70,37 +70,37 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.prompt !== void 0) {
       let data0 = data.prompt;
+      if (typeof data0 !== "string") {
+        const err1 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.properties.prompt.type, parentSchema: schema42.properties.prompt, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
       if (typeof data0 === "string") {
         if (!pattern4.test(data0)) {
-          const err1 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/pattern", keyword: "pattern", params: { pattern: "^[^\\x00]*$" }, message: 'must match pattern "^[^\\x00]*$"', schema: "^[^\\x00]*$", parentSchema: schema34, data: data0 };
+          const err2 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/pattern", keyword: "pattern", params: { pattern: "^[^\\x00]*$" }, message: 'must match pattern "^[^\\x00]*$"', schema: "^[^\\x00]*$", parentSchema: schema34, data: data0 };
           if (vErrors === null) {
-            vErrors = [err1];
+            vErrors = [err2];
           } else {
-            vErrors.push(err1);
+            vErrors.push(err2);
           }
           errors++;
         }
       } else {
-        const err2 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data0 };
+        const err3 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data0 };
         if (vErrors === null) {
-          vErrors = [err2];
+          vErrors = [err3];
         } else {
-          vErrors.push(err2);
+          vErrors.push(err3);
         }
         errors++;
       }
       if (typeof data0 === "string") {
         if (func1(data0) > 512) {
-          const err3 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema42.properties.prompt, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-        if (func1(data0) < 1) {
-          const err4 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42.properties.prompt, data: data0 };
+          const err4 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema42.properties.prompt.allOf[1], data: data0 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -108,22 +108,31 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
+        if (func1(data0) < 1) {
+          const err5 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42.properties.prompt.allOf[1], data: data0 };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
       } else {
-        const err5 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.properties.prompt.type, parentSchema: schema42.properties.prompt, data: data0 };
+        const err6 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.properties.prompt.allOf[1].type, parentSchema: schema42.properties.prompt.allOf[1], data: data0 };
         if (vErrors === null) {
-          vErrors = [err5];
+          vErrors = [err6];
         } else {
-          vErrors.push(err5);
+          vErrors.push(err6);
         }
         errors++;
       }
     }
   } else {
-    const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema42.type, parentSchema: schema42, data };
+    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema42.type, parentSchema: schema42, data };
     if (vErrors === null) {
-      vErrors = [err6];
+      vErrors = [err7];
     } else {
-      vErrors.push(err6);
+      vErrors.push(err7);
     }
     errors++;
   }
@@ -196,41 +205,50 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.negative_prompt !== void 0) {
       let data2 = data.negative_prompt;
+      if (typeof data2 !== "string") {
+        const err5 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/properties/negative_prompt/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.negative_prompt.type, parentSchema: schema39.properties.negative_prompt, data: data2 };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
       if (typeof data2 === "string") {
         if (!pattern4.test(data2)) {
-          const err5 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/components/schemas/NoNulText/pattern", keyword: "pattern", params: { pattern: "^[^\\x00]*$" }, message: 'must match pattern "^[^\\x00]*$"', schema: "^[^\\x00]*$", parentSchema: schema34, data: data2 };
+          const err6 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/components/schemas/NoNulText/pattern", keyword: "pattern", params: { pattern: "^[^\\x00]*$" }, message: 'must match pattern "^[^\\x00]*$"', schema: "^[^\\x00]*$", parentSchema: schema34, data: data2 };
           if (vErrors === null) {
-            vErrors = [err5];
+            vErrors = [err6];
           } else {
-            vErrors.push(err5);
+            vErrors.push(err6);
           }
           errors++;
         }
       } else {
-        const err6 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/components/schemas/NoNulText/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data2 };
+        const err7 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/components/schemas/NoNulText/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data2 };
         if (vErrors === null) {
-          vErrors = [err6];
+          vErrors = [err7];
         } else {
-          vErrors.push(err6);
+          vErrors.push(err7);
         }
         errors++;
       }
       if (typeof data2 === "string") {
         if (func1(data2) > 2500) {
-          const err7 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/properties/negative_prompt/maxLength", keyword: "maxLength", params: { limit: 2500 }, message: "must NOT have more than 2500 characters", schema: 2500, parentSchema: schema39.properties.negative_prompt, data: data2 };
+          const err8 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/properties/negative_prompt/allOf/1/maxLength", keyword: "maxLength", params: { limit: 2500 }, message: "must NOT have more than 2500 characters", schema: 2500, parentSchema: schema39.properties.negative_prompt.allOf[1], data: data2 };
           if (vErrors === null) {
-            vErrors = [err7];
+            vErrors = [err8];
           } else {
-            vErrors.push(err7);
+            vErrors.push(err8);
           }
           errors++;
         }
       } else {
-        const err8 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/properties/negative_prompt/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.negative_prompt.type, parentSchema: schema39.properties.negative_prompt, data: data2 };
+        const err9 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/properties/negative_prompt/allOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.negative_prompt.allOf[1].type, parentSchema: schema39.properties.negative_prompt.allOf[1], data: data2 };
         if (vErrors === null) {
-          vErrors = [err8];
+          vErrors = [err9];
         } else {
-          vErrors.push(err8);
+          vErrors.push(err9);
         }
         errors++;
       }
@@ -239,20 +257,20 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data3 = data.multi_prompt;
       if (Array.isArray(data3)) {
         if (data3.length > 6) {
-          const err9 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/maxItems", keyword: "maxItems", params: { limit: 6 }, message: "must NOT have more than 6 items", schema: 6, parentSchema: schema39.properties.multi_prompt, data: data3 };
-          if (vErrors === null) {
-            vErrors = [err9];
-          } else {
-            vErrors.push(err9);
-          }
-          errors++;
-        }
-        if (data3.length < 1) {
-          const err10 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema39.properties.multi_prompt, data: data3 };
+          const err10 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/maxItems", keyword: "maxItems", params: { limit: 6 }, message: "must NOT have more than 6 items", schema: 6, parentSchema: schema39.properties.multi_prompt, data: data3 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
             vErrors.push(err10);
+          }
+          errors++;
+        }
+        if (data3.length < 1) {
+          const err11 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema39.properties.multi_prompt, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
           }
           errors++;
         }
@@ -264,21 +282,21 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema39.properties.multi_prompt.type, parentSchema: schema39.properties.multi_prompt, data: data3 };
+        const err12 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema39.properties.multi_prompt.type, parentSchema: schema39.properties.multi_prompt, data: data3 };
         if (vErrors === null) {
-          vErrors = [err11];
+          vErrors = [err12];
         } else {
-          vErrors.push(err11);
+          vErrors.push(err12);
         }
         errors++;
       }
     }
   } else {
-    const err12 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.type, parentSchema: schema39, data };
+    const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.type, parentSchema: schema39, data };
     if (vErrors === null) {
-      vErrors = [err12];
+      vErrors = [err13];
     } else {
-      vErrors.push(err12);
+      vErrors.push(err13);
     }
     errors++;
   }
@@ -370,9 +388,9 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   }
-  const _errs8 = errors;
   const _errs9 = errors;
-  if (errors === _errs9) {
+  const _errs10 = errors;
+  if (errors === _errs10) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.image === void 0 && (missing0 = "image") || data.prompt === void 0 && (missing0 = "prompt") || data.extra_body === void 0 && (missing0 = "extra_body")) {
@@ -386,8 +404,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         if (data.extra_body !== void 0) {
           let data1 = data.extra_body;
-          const _errs11 = errors;
-          if (errors === _errs11) {
+          const _errs12 = errors;
+          if (errors === _errs12) {
             if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
               let missing1;
               if (data1.multi_prompt === void 0 && (missing1 = "multi_prompt")) {
@@ -421,7 +439,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
   }
-  var valid3 = _errs9 === errors;
+  var valid3 = _errs10 === errors;
   if (valid3) {
     const err9 = { instancePath, schemaPath: "#/allOf/1/not", keyword: "not", params: {}, message: "must NOT be valid", schema: schema32.allOf[1].not, parentSchema: schema32.allOf[1], data };
     if (vErrors === null) {
@@ -431,10 +449,10 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   } else {
-    errors = _errs8;
+    errors = _errs9;
     if (vErrors !== null) {
-      if (_errs8) {
-        vErrors.length = _errs8;
+      if (_errs9) {
+        vErrors.length = _errs9;
       } else {
         vErrors = null;
       }
@@ -484,37 +502,37 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.prompt !== void 0) {
       let data3 = data.prompt;
+      if (typeof data3 !== "string") {
+        const err14 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.prompt.type, parentSchema: schema32.properties.prompt, data: data3 };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
       if (typeof data3 === "string") {
         if (!pattern4.test(data3)) {
-          const err14 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/pattern", keyword: "pattern", params: { pattern: "^[^\\x00]*$" }, message: 'must match pattern "^[^\\x00]*$"', schema: "^[^\\x00]*$", parentSchema: schema34, data: data3 };
+          const err15 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/pattern", keyword: "pattern", params: { pattern: "^[^\\x00]*$" }, message: 'must match pattern "^[^\\x00]*$"', schema: "^[^\\x00]*$", parentSchema: schema34, data: data3 };
           if (vErrors === null) {
-            vErrors = [err14];
+            vErrors = [err15];
           } else {
-            vErrors.push(err14);
+            vErrors.push(err15);
           }
           errors++;
         }
       } else {
-        const err15 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data3 };
+        const err16 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data3 };
         if (vErrors === null) {
-          vErrors = [err15];
+          vErrors = [err16];
         } else {
-          vErrors.push(err15);
+          vErrors.push(err16);
         }
         errors++;
       }
       if (typeof data3 === "string") {
         if (func1(data3) > 2500) {
-          const err16 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/maxLength", keyword: "maxLength", params: { limit: 2500 }, message: "must NOT have more than 2500 characters", schema: 2500, parentSchema: schema32.properties.prompt, data: data3 };
-          if (vErrors === null) {
-            vErrors = [err16];
-          } else {
-            vErrors.push(err16);
-          }
-          errors++;
-        }
-        if (func1(data3) < 1) {
-          const err17 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.prompt, data: data3 };
+          const err17 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/maxLength", keyword: "maxLength", params: { limit: 2500 }, message: "must NOT have more than 2500 characters", schema: 2500, parentSchema: schema32.properties.prompt.allOf[1], data: data3 };
           if (vErrors === null) {
             vErrors = [err17];
           } else {
@@ -522,30 +540,29 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
+        if (func1(data3) < 1) {
+          const err18 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.prompt.allOf[1], data: data3 };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
       } else {
-        const err18 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.prompt.type, parentSchema: schema32.properties.prompt, data: data3 };
+        const err19 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.prompt.allOf[1].type, parentSchema: schema32.properties.prompt.allOf[1], data: data3 };
         if (vErrors === null) {
-          vErrors = [err18];
+          vErrors = [err19];
         } else {
-          vErrors.push(err18);
+          vErrors.push(err19);
         }
         errors++;
       }
     }
     if (data.image !== void 0) {
       let data4 = data.image;
-      if (typeof data4 === "string") {
-        if (!pattern5.test(data4)) {
-          const err19 = { instancePath: instancePath + "/image", schemaPath: "#/components/schemas/ImageUrl/pattern", keyword: "pattern", params: { pattern: "^(https?://[^\\s/?#]+[^\\s]*|data:image/[a-zA-Z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2})$" }, message: 'must match pattern "^(https?://[^\\s/?#]+[^\\s]*|data:image/[a-zA-Z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2})$"', schema: "^(https?://[^\\s/?#]+[^\\s]*|data:image/[a-zA-Z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2})$", parentSchema: schema35, data: data4 };
-          if (vErrors === null) {
-            vErrors = [err19];
-          } else {
-            vErrors.push(err19);
-          }
-          errors++;
-        }
-      } else {
-        const err20 = { instancePath: instancePath + "/image", schemaPath: "#/components/schemas/ImageUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data4 };
+      if (typeof data4 !== "string") {
+        const err20 = { instancePath: instancePath + "/image", schemaPath: "#/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.image.type, parentSchema: schema32.properties.image, data: data4 };
         if (vErrors === null) {
           vErrors = [err20];
         } else {
@@ -553,12 +570,9 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-    }
-    if (data.last_image !== void 0) {
-      let data5 = data.last_image;
-      if (typeof data5 === "string") {
-        if (!pattern5.test(data5)) {
-          const err21 = { instancePath: instancePath + "/last_image", schemaPath: "#/components/schemas/ImageUrl/pattern", keyword: "pattern", params: { pattern: "^(https?://[^\\s/?#]+[^\\s]*|data:image/[a-zA-Z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2})$" }, message: 'must match pattern "^(https?://[^\\s/?#]+[^\\s]*|data:image/[a-zA-Z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2})$"', schema: "^(https?://[^\\s/?#]+[^\\s]*|data:image/[a-zA-Z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2})$", parentSchema: schema35, data: data5 };
+      if (typeof data4 === "string") {
+        if (func1(data4) > 13333359) {
+          const err21 = { instancePath: instancePath + "/image", schemaPath: "#/components/schemas/ImageUrl/maxLength", keyword: "maxLength", params: { limit: 13333359 }, message: "must NOT have more than 13333359 characters", schema: 13333359, parentSchema: schema35, data: data4 };
           if (vErrors === null) {
             vErrors = [err21];
           } else {
@@ -566,20 +580,17 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err22 = { instancePath: instancePath + "/last_image", schemaPath: "#/components/schemas/ImageUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data5 };
-        if (vErrors === null) {
-          vErrors = [err22];
-        } else {
-          vErrors.push(err22);
+        if (!pattern5.test(data4)) {
+          const err22 = { instancePath: instancePath + "/image", schemaPath: "#/components/schemas/ImageUrl/pattern", keyword: "pattern", params: { pattern: "^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$" }, message: 'must match pattern "^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$"', schema: "^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$", parentSchema: schema35, data: data4 };
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.aspect_ratio !== void 0) {
-      let data6 = data.aspect_ratio;
-      if (typeof data6 !== "string") {
-        const err23 = { instancePath: instancePath + "/aspect_ratio", schemaPath: "#/components/schemas/AspectRatio/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data6 };
+      } else {
+        const err23 = { instancePath: instancePath + "/image", schemaPath: "#/components/schemas/ImageUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data4 };
         if (vErrors === null) {
           vErrors = [err23];
         } else {
@@ -587,8 +598,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      if (!(data6 === "16:9" || data6 === "9:16" || data6 === "1:1")) {
-        const err24 = { instancePath: instancePath + "/aspect_ratio", schemaPath: "#/components/schemas/AspectRatio/enum", keyword: "enum", params: { allowedValues: schema37.enum }, message: "must be equal to one of the allowed values", schema: schema37.enum, parentSchema: schema37, data: data6 };
+    }
+    if (data.last_image !== void 0) {
+      let data5 = data.last_image;
+      if (typeof data5 !== "string") {
+        const err24 = { instancePath: instancePath + "/last_image", schemaPath: "#/properties/last_image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.last_image.type, parentSchema: schema32.properties.last_image, data: data5 };
         if (vErrors === null) {
           vErrors = [err24];
         } else {
@@ -596,25 +610,18 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-    }
-    if (data.duration !== void 0) {
-      let data7 = data.duration;
-      const _errs32 = errors;
-      let valid12 = false;
-      let passing0 = null;
-      const _errs33 = errors;
-      if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-        const err25 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema38.oneOf[0].type, parentSchema: schema38.oneOf[0], data: data7 };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
+      if (typeof data5 === "string") {
+        if (func1(data5) > 13333359) {
+          const err25 = { instancePath: instancePath + "/last_image", schemaPath: "#/components/schemas/ImageUrl/maxLength", keyword: "maxLength", params: { limit: 13333359 }, message: "must NOT have more than 13333359 characters", schema: 13333359, parentSchema: schema35, data: data5 };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
+          }
+          errors++;
         }
-        errors++;
-      }
-      if (typeof data7 == "number" && isFinite(data7)) {
-        if (data7 > 15 || isNaN(data7)) {
-          const err26 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 15 }, message: "must be <= 15", schema: 15, parentSchema: schema38.oneOf[0], data: data7 };
+        if (!pattern5.test(data5)) {
+          const err26 = { instancePath: instancePath + "/last_image", schemaPath: "#/components/schemas/ImageUrl/pattern", keyword: "pattern", params: { pattern: "^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$" }, message: 'must match pattern "^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$"', schema: "^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$", parentSchema: schema35, data: data5 };
           if (vErrors === null) {
             vErrors = [err26];
           } else {
@@ -622,24 +629,20 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data7 < 3 || isNaN(data7)) {
-          const err27 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 3 }, message: "must be >= 3", schema: 3, parentSchema: schema38.oneOf[0], data: data7 };
-          if (vErrors === null) {
-            vErrors = [err27];
-          } else {
-            vErrors.push(err27);
-          }
-          errors++;
+      } else {
+        const err27 = { instancePath: instancePath + "/last_image", schemaPath: "#/components/schemas/ImageUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data5 };
+        if (vErrors === null) {
+          vErrors = [err27];
+        } else {
+          vErrors.push(err27);
         }
+        errors++;
       }
-      var _valid1 = _errs33 === errors;
-      if (_valid1) {
-        valid12 = true;
-        passing0 = 0;
-      }
-      const _errs35 = errors;
-      if (typeof data7 !== "string") {
-        const err28 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.oneOf[1].type, parentSchema: schema38.oneOf[1], data: data7 };
+    }
+    if (data.aspect_ratio !== void 0) {
+      let data6 = data.aspect_ratio;
+      if (typeof data6 !== "string") {
+        const err28 = { instancePath: instancePath + "/aspect_ratio", schemaPath: "#/components/schemas/AspectRatio/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data6 };
         if (vErrors === null) {
           vErrors = [err28];
         } else {
@@ -647,8 +650,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      if (!(data7 === "3" || data7 === "4" || data7 === "5" || data7 === "6" || data7 === "7" || data7 === "8" || data7 === "9" || data7 === "10" || data7 === "11" || data7 === "12" || data7 === "13" || data7 === "14" || data7 === "15")) {
-        const err29 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/1/enum", keyword: "enum", params: { allowedValues: schema38.oneOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema38.oneOf[1].enum, parentSchema: schema38.oneOf[1], data: data7 };
+      if (!(data6 === "16:9" || data6 === "9:16" || data6 === "1:1")) {
+        const err29 = { instancePath: instancePath + "/aspect_ratio", schemaPath: "#/components/schemas/AspectRatio/enum", keyword: "enum", params: { allowedValues: schema37.enum }, message: "must be equal to one of the allowed values", schema: schema37.enum, parentSchema: schema37, data: data6 };
         if (vErrors === null) {
           vErrors = [err29];
         } else {
@@ -656,29 +659,89 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      var _valid1 = _errs35 === errors;
-      if (_valid1 && valid12) {
-        valid12 = false;
-        passing0 = [passing0, 1];
-      } else {
-        if (_valid1) {
-          valid12 = true;
-          passing0 = 1;
-        }
-      }
-      if (!valid12) {
-        const err30 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema38.oneOf, parentSchema: schema38, data: data7 };
+    }
+    if (data.duration !== void 0) {
+      let data7 = data.duration;
+      const _errs45 = errors;
+      let valid16 = false;
+      let passing0 = null;
+      const _errs46 = errors;
+      if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
+        const err30 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema38.oneOf[0].type, parentSchema: schema38.oneOf[0], data: data7 };
         if (vErrors === null) {
           vErrors = [err30];
         } else {
           vErrors.push(err30);
         }
         errors++;
+      }
+      if (typeof data7 == "number" && isFinite(data7)) {
+        if (data7 > 15 || isNaN(data7)) {
+          const err31 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 15 }, message: "must be <= 15", schema: 15, parentSchema: schema38.oneOf[0], data: data7 };
+          if (vErrors === null) {
+            vErrors = [err31];
+          } else {
+            vErrors.push(err31);
+          }
+          errors++;
+        }
+        if (data7 < 3 || isNaN(data7)) {
+          const err32 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 3 }, message: "must be >= 3", schema: 3, parentSchema: schema38.oneOf[0], data: data7 };
+          if (vErrors === null) {
+            vErrors = [err32];
+          } else {
+            vErrors.push(err32);
+          }
+          errors++;
+        }
+      }
+      var _valid1 = _errs46 === errors;
+      if (_valid1) {
+        valid16 = true;
+        passing0 = 0;
+      }
+      const _errs48 = errors;
+      if (typeof data7 !== "string") {
+        const err33 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.oneOf[1].type, parentSchema: schema38.oneOf[1], data: data7 };
+        if (vErrors === null) {
+          vErrors = [err33];
+        } else {
+          vErrors.push(err33);
+        }
+        errors++;
+      }
+      if (!(data7 === "3" || data7 === "4" || data7 === "5" || data7 === "6" || data7 === "7" || data7 === "8" || data7 === "9" || data7 === "10" || data7 === "11" || data7 === "12" || data7 === "13" || data7 === "14" || data7 === "15")) {
+        const err34 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/1/enum", keyword: "enum", params: { allowedValues: schema38.oneOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema38.oneOf[1].enum, parentSchema: schema38.oneOf[1], data: data7 };
+        if (vErrors === null) {
+          vErrors = [err34];
+        } else {
+          vErrors.push(err34);
+        }
+        errors++;
+      }
+      var _valid1 = _errs48 === errors;
+      if (_valid1 && valid16) {
+        valid16 = false;
+        passing0 = [passing0, 1];
       } else {
-        errors = _errs32;
+        if (_valid1) {
+          valid16 = true;
+          passing0 = 1;
+        }
+      }
+      if (!valid16) {
+        const err35 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema38.oneOf, parentSchema: schema38, data: data7 };
+        if (vErrors === null) {
+          vErrors = [err35];
+        } else {
+          vErrors.push(err35);
+        }
+        errors++;
+      } else {
+        errors = _errs45;
         if (vErrors !== null) {
-          if (_errs32) {
-            vErrors.length = _errs32;
+          if (_errs45) {
+            vErrors.length = _errs45;
           } else {
             vErrors = null;
           }
@@ -693,26 +756,26 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.last_image !== void 0) {
       if (data.image === void 0) {
-        const err31 = { instancePath, schemaPath: "#/dependentRequired", keyword: "dependentRequired", params: {
+        const err36 = { instancePath, schemaPath: "#/dependentRequired", keyword: "dependentRequired", params: {
           property: "last_image",
           missingProperty: "image",
           depsCount: 1,
           deps: "image"
         }, message: "must have property image when property last_image is present", schema: schema32.dependentRequired, parentSchema: schema32, data };
         if (vErrors === null) {
-          vErrors = [err31];
+          vErrors = [err36];
         } else {
-          vErrors.push(err31);
+          vErrors.push(err36);
         }
         errors++;
       }
     }
   } else {
-    const err32 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+    const err37 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
     if (vErrors === null) {
-      vErrors = [err32];
+      vErrors = [err37];
     } else {
-      vErrors.push(err32);
+      vErrors.push(err37);
     }
     errors++;
   }

@@ -29,14 +29,23 @@ const row = (what, ours, baseline, ratio, goal) => {
 {
   const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10_000);
   const BLOCK = 250;
-  const server = spawn(process.execPath, ["-e", `
+  const server = spawn(
+    process.execPath,
+    [
+      "-e",
+      `
     const task = JSON.stringify(${JSON.stringify({ id: "video_1", object: "video", model: "kling-v3-std-silent", status: "queued", progress: 0, created_at: 1764086400 })});
     require("node:http").createServer((req, res) => {
       req.resume();
       req.on("end", () => res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(task) }).end(task));
     }).listen(0, "127.0.0.1", function () { console.log(this.address().port); });
-  `], { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise((resolve) => server.stdout.once("data", (data) => resolve(Number(String(data).trim()))));
+  `,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const port = await new Promise((resolve) =>
+    server.stdout.once("data", (data) => resolve(Number(String(data).trim()))),
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
   const body = pageBodies[0];
   const client = createVideoClient({ baseUrl, apiKey: "sk-bench" });
@@ -145,7 +154,13 @@ const row = (what, ours, baseline, ratio, goal) => {
       fetch: async () => {
         requests++;
         const done = Date.now() >= seconds * 1000;
-        const task = { id: "video_1", object: "video", model: "m", status: done ? "completed" : "in_progress", created_at: 0 };
+        const task = {
+          id: "video_1",
+          object: "video",
+          model: "m",
+          status: done ? "completed" : "in_progress",
+          created_at: 0,
+        };
         return new Response(JSON.stringify(task), { headers: { "content-type": "application/json" } });
       },
     });
@@ -158,7 +173,9 @@ const row = (what, ours, baseline, ratio, goal) => {
     await waiting;
     const detectedAfter = Date.now() / 1000;
     mock.timers.reset();
-    results.push(`${seconds} s: ${requests} requests, seen at ${detectedAfter.toFixed(1)} s (ideal ${Math.ceil(seconds / INTERVAL_S) + 1})`);
+    results.push(
+      `${seconds} s: ${requests} requests, seen at ${detectedAfter.toFixed(1)} s (ideal ${Math.ceil(seconds / INTERVAL_S) + 1})`,
+    );
   }
   row(
     `4. wait() with the default ${INTERVAL_S} s interval: requests to follow a task done after N s`,

@@ -24,7 +24,9 @@ function allowed(node) {
 const request = spec.components.schemas.CreateVideoTaskRequest.properties;
 const extraBody = resolve(request.extra_body).properties;
 const fieldHints = Object.fromEntries(
-  [...Object.entries(request), ...Object.entries(extraBody)].map(([name, node]) => [name, allowed(node)]).filter(([, hint]) => hint),
+  [...Object.entries(request), ...Object.entries(extraBody)]
+    .map(([name, node]) => [name, allowed(node)])
+    .filter(([, hint]) => hint),
 );
 await build({
   entryPoints: ["src/cli/main.ts"],
@@ -36,7 +38,9 @@ await build({
   external: ["kling-video"],
   define: { KLING_VIDEO_VERSION: JSON.stringify(version), KLING_VIDEO_FIELD_HINTS: JSON.stringify(fieldHints) },
   // commander is CommonJS: give the ESM bundle a require() for its Node built-ins.
-  banner: { js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);' },
+  banner: {
+    js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',
+  },
   legalComments: "eof",
   logLevel: "warning",
 });

@@ -1,23 +1,55 @@
-// `make docs`: Redocly's self-contained HTML (renderer inlined) for the bundled spec. Redoc 3
-// still loads its "API docs by Redocly" logo from a CDN at view time; that image is swapped
-// for an inline copy so the page makes no request off this machine (a browser test checks).
-//   node scripts/build-docs.mjs generated/openapi.yaml dist/docs/index.html
-import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+// @ts-check
+// `make docs`: Redocly's self-contained HTML (renderer inlined) of the bundled spec.
+//   node scripts/build-docs.mjs dist/docs/index.html
+// Two changes for readers: a pattern marked x-hide-pattern is left out (its schema's description
+// says the rule in words), and Redoc's "API docs by Redocly" logo, which it loads from a CDN at
+// view time, is swapped for an inline copy so that the page makes no request off this machine.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+import { redocly } from "./redocly.mjs";
 
-const [spec, output] = process.argv.slice(2);
-if (!spec || !output) throw new Error("usage: build-docs.mjs <bundled spec> <output .html>");
-const redocly = createRequire(import.meta.url).resolve("@redocly/cli/bin/cli.js");
-execFileSync(process.execPath, [redocly, "build-docs", spec, "-o", output, "--inlineBundle", "--title", "kling-video API"], {
-  stdio: ["ignore", "inherit", "pipe"],
-});
+const [output] = process.argv.slice(2);
+if (!output) throw new Error("usage: build-docs.mjs <output .html>");
+
+/** @param {unknown} node */
+function patternsInWords(node) {
+  if (Array.isArray(node)) return node.forEach(patternsInWords);
+  if (node === null || typeof node !== "object") return;
+  const schema = /** @type {Record<string, unknown>} */ (node);
+  if (schema["x-hide-pattern"]) {
+    delete schema.pattern;
+    delete schema["x-hide-pattern"];
+  }
+  Object.values(schema).forEach(patternsInWords);
+}
+
+const spec = parse(await readFile("generated/openapi.yaml", "utf8"));
+patternsInWords(spec);
+const work = await mkdtemp(join(tmpdir(), "kling-docs-"));
+try {
+  const readerSpec = join(work, "openapi.yaml");
+  await writeFile(readerSpec, stringify(spec, { lineWidth: 0 }));
+  const { code } = await redocly([
+    "build-docs",
+    readerSpec,
+    "-o",
+    output,
+    "--inlineBundle",
+    "--title",
+    "kling-video API",
+  ]);
+  if (code !== 0) process.exit(code);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
 
 const CDN_LOGOS = /https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g;
 const inlineLogo = `data:image/svg+xml,${encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="16"><text x="0" y="12" font-family="sans-serif" font-size="12" fill="#0044d4">Redocly</text></svg>',
 )}`;
-const html = readFileSync(output, "utf8");
-const found = html.match(CDN_LOGOS)?.length ?? 0;
-if (found === 0) throw new Error("build-docs: the Redocly logo URL was not found; check the page still works offline");
-writeFileSync(output, html.replace(CDN_LOGOS, inlineLogo));
+const html = await readFile(output, "utf8");
+if (!CDN_LOGOS.test(html))
+  throw new Error("build-docs: the Redocly logo URL was not found; check the page still works offline");
+await writeFile(output, html.replace(CDN_LOGOS, inlineLogo));

@@ -8,7 +8,9 @@ import { startPrism } from "./prism.mjs";
 
 const { BASE_URL, API_KEY, TASK_ID, CREATE } = process.env;
 if (!BASE_URL || !API_KEY || (!TASK_ID && CREATE !== "1")) {
-  console.error("usage: make conformance BASE_URL=https://gateway.example.com API_KEY=sk-... TASK_ID=<an existing task id> [CREATE=1]");
+  console.error(
+    "usage: make conformance BASE_URL=https://gateway.example.com API_KEY=sk-... TASK_ID=<an existing task id> [CREATE=1]",
+  );
   process.exit(2);
 }
 // The built package (make build), typed from its sources.
@@ -17,7 +19,11 @@ const BUILT_SDK = "../dist/src/index.js";
 const { createVideoClient } = await import(BUILT_SDK);
 
 /** The cheapest paid request the spec allows: standard, silent, 3 seconds. @type {import("../src/index.js").CreateVideoTaskRequest} */
-const CHEAPEST = { model: "kling-v3-std-silent", prompt: "A paper boat drifting on a calm pond (conformance check)", duration: 3 };
+const CHEAPEST = {
+  model: "kling-v3-std-silent",
+  prompt: "A paper boat drifting on a calm pond (conformance check)",
+  duration: 3,
+};
 const MISSING_TASK = "kling-video-conformance-no-such-task";
 
 /**
@@ -69,7 +75,12 @@ try {
   if (TASK_ID) {
     await check(`retrieve the task ${TASK_ID}`, API_KEY, (client) => client.retrieve(TASK_ID), describeTask);
   }
-  await check("retrieve an unknown task (expects a 404 error body)", API_KEY, (client) => client.retrieve(MISSING_TASK), describeTask);
+  await check(
+    "retrieve an unknown task (expects a 404 error body)",
+    API_KEY,
+    (client) => client.retrieve(MISSING_TASK),
+    describeTask,
+  );
   await check(
     "retrieve with a wrong key (expects a 401 error body)",
     "sk-kling-video-conformance-wrong-key",
@@ -77,7 +88,12 @@ try {
     describeTask,
   );
   if (CREATE === "1") {
-    const created = await check(`create the cheapest task (${CHEAPEST.model}, ${CHEAPEST.duration} s)`, API_KEY, (client) => client.create(CHEAPEST), describeTask);
+    const created = await check(
+      `create the cheapest task (${CHEAPEST.model}, ${CHEAPEST.duration} s)`,
+      API_KEY,
+      (client) => client.create(CHEAPEST),
+      describeTask,
+    );
     const id = /^VideoTask (\S+)/.exec(created.outcome)?.[1];
     if (id) await check(`retrieve the created task ${id}`, API_KEY, (client) => client.retrieve(id), describeTask);
   }
@@ -98,5 +114,9 @@ for (const entry of checks) {
   }
   console.log(`     SDK saw: ${entry.outcome}\n`);
 }
-console.log(total === 0 ? "Result: the gateway conforms to the spec in every check." : `Result: ${total} violation(s) of the spec.`);
+console.log(
+  total === 0
+    ? "Result: the gateway conforms to the spec in every check."
+    : `Result: ${total} violation(s) of the spec.`,
+);
 process.exit(total === 0 ? 0 : 1);

@@ -12,21 +12,28 @@ if (!specPath || !outPath) throw new Error("usage: generate-validator.mjs <bundl
 
 const spec = parse(await readFile(specPath, "utf8"));
 
-// Annotations do not change what validates; dropping them keeps the shipped module small.
-// Two kinds of description word a rule, and are kept because the SDK's error message for the
-// broken rule is that text: an allOf item's (a cross-field rule) and a pattern's.
-const ANNOTATIONS = ["title", "description", "deprecated", "examples", "example"];
-function stripAnnotations(node, isRule = false) {
-  if (Array.isArray(node)) return node.map((item) => stripAnnotations(item));
+// Annotations do not change what validates; dropping them keeps the shipped module small. The
+// rules' wording stays: the SDK's message for a broken rule is its `x-error-message`.
+const ANNOTATIONS = new Set(["title", "description", "deprecated", "examples", "example"]);
+/** @param {unknown} node @returns {unknown} */
+function stripAnnotations(node) {
+  if (Array.isArray(node)) return node.map(stripAnnotations);
   if (node === null || typeof node !== "object") return node;
+  /** @type {Record<string, unknown>} */
   const out = {};
   for (const [key, value] of Object.entries(node)) {
-    const wordsRule = isRule || "pattern" in node;
-    if (ANNOTATIONS.includes(key) && !(wordsRule && key === "description")) continue;
-    if (key === "allOf") out[key] = value.map((item) => stripAnnotations(item, true));
-    else if (key === "properties" || key === "$defs" || key === "dependentSchemas") {
-      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripAnnotations(v)]));
-    } else if (key === "enum" || key === "const" || key === "required" || key === "dependentRequired") {
+    if (ANNOTATIONS.has(key) || (key.startsWith("x-") && key !== "x-error-message")) continue;
+    if (key === "properties" || key === "$defs" || key === "dependentSchemas") {
+      out[key] = Object.fromEntries(
+        Object.entries(/** @type {object} */ (value)).map(([name, schema]) => [name, stripAnnotations(schema)]),
+      );
+    } else if (
+      key === "enum" ||
+      key === "const" ||
+      key === "required" ||
+      key === "dependentRequired" ||
+      key === "x-error-message"
+    ) {
       out[key] = value;
     } else out[key] = stripAnnotations(value);
   }
@@ -36,13 +43,14 @@ function stripAnnotations(node, isRule = false) {
 const SPEC_ID = "kling-video-openapi.json";
 const ajv = new Ajv2020({
   allErrors: true, // report every problem of a body, not just the first
-  verbose: true, // errors carry their schema node, whose description words cross-field rules
+  verbose: true, // errors carry their schema node, whose x-error-message words the rule
   strict: true,
   // Cross-field rules (anyOf/not of `required`) name properties defined beside them, not in them.
   strictRequired: false,
   code: { source: true, esm: true },
 });
 ajv.addKeyword("components"); // the container of the schemas, not a validation keyword
+ajv.addKeyword({ keyword: "x-error-message", schemaType: ["string", "object"] }); // wording, read from parentSchema
 ajv.addSchema({ $id: SPEC_ID, components: { schemas: stripAnnotations(spec.components.schemas) } });
 
 const cjs = standaloneCode(ajv, {

@@ -38,10 +38,12 @@ function killGroup(child, signal = "SIGTERM") {
     // already gone
   }
 }
-process.once("exit", () => running.forEach((child) => killGroup(child, "SIGKILL")));
+process.once("exit", () => {
+  for (const child of running) killGroup(child, "SIGKILL");
+});
 for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) {
   process.once(signal, () => {
-    running.forEach((child) => killGroup(child, "SIGKILL"));
+    for (const child of running) killGroup(child, "SIGKILL");
     process.exit(130);
   });
 }
@@ -54,7 +56,9 @@ export function freePort() {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -63,12 +67,19 @@ export function freePort() {
 export async function startPrism(options = {}) {
   const mode = options.mode ?? "mock";
   if (mode === "proxy" && !options.upstream) throw new Error("proxy mode needs an upstream URL");
-  const positional = [options.spec ?? BUNDLED_SPEC, ...(mode === "proxy" ? [/** @type {string} */ (options.upstream)] : [])];
+  const positional = [
+    options.spec ?? BUNDLED_SPEC,
+    ...(mode === "proxy" ? [/** @type {string} */ (options.upstream)] : []),
+  ];
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [PRISM_CLI, mode, ...positional, "-h", "127.0.0.1", "-p", String(port), ...(options.args ?? [])], {
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [PRISM_CLI, mode, ...positional, "-h", "127.0.0.1", "-p", String(port), ...(options.args ?? [])],
+    {
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   running.add(child);
   let output = "";
   child.stdout?.on("data", (chunk) => {

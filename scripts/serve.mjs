@@ -29,4 +29,6 @@ docs.on("error", (error) => {
 await new Promise((resolve) => docs.listen(docsPort, HOST, () => resolve(undefined)));
 // Prism's own handlers stop it on Ctrl-C; the docs server goes with this process.
 const prism = await startPrism({ port: mockPort, echo: true, readyTimeoutMs: 60_000 });
-console.log(`\n  docs:     http://${HOST}:${docsPort}/\n  mock API: ${prism.url}  (try: curl ${prism.url}/v1/videos/demo -H "Authorization: Bearer sk-test")\n  Ctrl-C stops both.\n`);
+console.log(
+  `\n  docs:     http://${HOST}:${docsPort}/\n  mock API: ${prism.url}  (try: curl ${prism.url}/v1/videos/demo -H "Authorization: Bearer sk-test")\n  Ctrl-C stops both.\n`,
+);

@@ -1,173 +1,289 @@
 // The client app developers import: create, retrieve, wait, generate and download video tasks,
 // on top of openapi-fetch (exposed as `raw`) and the SDK's transport (key, timeouts, retries).
 import createClient, { type Client } from "openapi-fetch";
-import { checkBaseUrl } from "./base-url.js";
+import { checkDownloadable, videoSource } from "./download.js";
 import {
+  APIConnectionError,
+  APIError,
+  APIUserAbortError,
   apiErrorFrom,
+  InvalidOptionError,
   InvalidResponseError,
   KlingVideoError,
   VideoRequestValidationError,
   VideoUrlExpiredError,
 } from "./errors.js";
-import { discardBody, Transport, type Fetch } from "./transport.js";
-import type { CreateVideoTaskRequest, paths, VideoTask } from "./types.js";
-import { checkCreateVideoTaskRequest } from "./validation.js";
-import { waitForTask, withTaskId, type WaitOptions } from "./wait.js";
+import { withImagesAsText } from "./images.js";
+import {
+  checkApiKey,
+  checkBaseUrl,
+  checkDuration,
+  checkRetries,
+  fromEnvironment,
+  inBrowser,
+  isLoopback,
+} from "./options.js";
+import { DEFAULTS } from "./policy.js";
+import { createRedactor } from "./redact.js";
+import { fromLegacyTask, taskFromBody } from "./task.js";
+import { type Fetch, type RequestOptions, type SendOptions, Transport } from "./transport.js";
+import type { CreateVideoTaskInput, LegacyTask, paths, VideoTask } from "./types.js";
+import { type WaitOptions, waitForTask, withTaskId } from "./wait.js";
 
 export interface VideoClientOptions {
-  /** The gateway's base URL, without /v1 (e.g. https://gateway.example.com; the local mock is http://127.0.0.1:4010). */
-  baseUrl: string;
-  /** The gateway API key, sent as `Authorization: Bearer <key>`. */
-  apiKey: string;
+  /**
+   * The gateway's base URL (a trailing /v1 is dropped), e.g. https://gateway.example.com; the
+   * local mock is http://127.0.0.1:4010. Default: the KLING_VIDEO_BASE_URL environment variable.
+   */
+  baseUrl?: string;
+  /**
+   * The gateway API key, sent as `Authorization: Bearer <key>` to the gateway only. Default: the
+   * KLING_VIDEO_API_KEY environment variable. `""` sends none (a server-side proxy adds it).
+   */
+  apiKey?: string;
   /** A fetch implementation, called as fetch(url, init) (default: the global fetch). */
   fetch?: Fetch;
-  /** Timeout of each HTTP attempt in ms (default 60 s). */
+  /** Timeout of each HTTP attempt in ms (default 60 s); for a download, the longest silence between chunks. */
   timeoutMs?: number;
   /** Retries of a failed request where retrying is safe (default 2). */
   maxRetries?: number;
-  /** Check bodies against the spec before sending (default true). */
+  /** Check bodies against the spec before sending (default true). `false` lets a bundler drop the validator. */
   validate?: boolean;
   /** Headers added to every API request (e.g. `Prefer` for the Prism mock). */
   headers?: Record<string, string>;
   /** Allow sending the key over plain http:// to a host other than this machine (default false). */
   allowInsecureHttp?: boolean;
+  /**
+   * Allow a key in a browser page, where every visitor can read it (default false). Prefer a
+   * server-side proxy that adds the key, and give the client `apiKey: ""`.
+   */
+  dangerouslyAllowBrowser?: boolean;
 }
 
-export interface RequestOptions {
-  signal?: AbortSignal;
-}
+export type { RequestOptions };
 
 export interface GenerateOptions extends WaitOptions {
   /** Called as soon as the task exists, before waiting: store `task.id` to resume after a crash. */
-  onCreated?: (task: VideoTask) => void | Promise<void>;
+  onCreated?: (task: VideoTask) => unknown;
 }
-
-const DEFAULT_TIMEOUT_MS = 60_000;
-const DEFAULT_MAX_RETRIES = 2;
 
 export class VideoClient {
   /** The underlying openapi-fetch client, typed from the spec (with the SDK's key, timeouts and retries). */
   readonly raw: Client<paths>;
   readonly #transport: Transport;
+  readonly #base: URL;
   readonly #validate: boolean;
+  /** Set once the gateway turned out to serve only the older task route. */
+  #legacyRoute = false;
 
-  constructor(options: VideoClientOptions) {
-    if (typeof options.apiKey !== "string") throw new KlingVideoError("apiKey must be a string");
-    const baseUrl = checkBaseUrl(options.baseUrl, {
-      sendsKey: options.apiKey !== "",
+  constructor(options: VideoClientOptions = {}) {
+    const apiKey = checkApiKey(
+      options.apiKey ?? fromEnvironment("KLING_VIDEO_API_KEY") ?? missing("apiKey", "KLING_VIDEO_API_KEY"),
+    );
+    const baseUrl =
+      options.baseUrl ?? fromEnvironment("KLING_VIDEO_BASE_URL") ?? missing("baseUrl", "KLING_VIDEO_BASE_URL");
+    this.#base = checkBaseUrl(baseUrl, {
+      sendsKey: apiKey !== "",
       allowInsecureHttp: options.allowInsecureHttp ?? false,
     });
+    if (apiKey && inBrowser() && !options.dangerouslyAllowBrowser && !isLoopback(this.#base)) {
+      throw new InvalidOptionError(
+        "apiKey",
+        'in a browser page is readable by every visitor: keep it on a server that adds it (give the client apiKey: ""), or pass dangerouslyAllowBrowser: true',
+      );
+    }
     this.#transport = new Transport({
-      apiKey: options.apiKey,
+      origin: this.#base.origin,
+      apiKey,
       fetch: options.fetch,
-      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+      timeoutMs: checkDuration("timeoutMs", options.timeoutMs ?? DEFAULTS.timeoutMs),
+      maxRetries: checkRetries(options.maxRetries ?? DEFAULTS.maxRetries),
+      redactor: createRedactor(apiKey),
     });
     this.#validate = options.validate ?? true;
-    const transport = this.#transport;
     this.raw = createClient<paths>({
-      baseUrl: baseUrl.href.replace(/\/+$/, ""),
+      baseUrl: this.#base.href.replace(/\/+$/, ""),
       headers: options.headers,
-      fetch: (request) => transport.send(request, { authorize: true, buffer: true }),
+      fetch: (request) => this.#transport.send(request, { authorize: true, read: "auto" }),
     });
   }
 
   /**
    * Starts a video task. The body is checked against the spec first: an invalid body throws
    * VideoRequestValidationError and nothing is sent. A create is never resent once the gateway
-   * may have received it (see README, "Retries").
+   * may have received it; when it fails after that point, the error's `taskMayExist` is true.
    */
-  async create(body: CreateVideoTaskRequest, options: RequestOptions = {}): Promise<VideoTask> {
-    const serialized = serialize(body);
+  async create(body: CreateVideoTaskInput, options: RequestOptions = {}): Promise<VideoTask> {
+    const request = await withImagesAsText(body);
+    const serialized = serialize(request);
     if (this.#validate) {
+      const { checkCreateVideoTaskRequest } = await import("./validation.js");
       const issues = checkCreateVideoTaskRequest(serialized === undefined ? undefined : JSON.parse(serialized));
       if (issues.length > 0) throw new VideoRequestValidationError(issues);
     }
-    const result = await this.raw.POST("/v1/video/generations", {
-      body,
-      bodySerializer: () => serialized,
-      signal: options.signal,
-      parseAs: "text",
-      // The transport sends the string it already has instead of reading it back from the Request.
-      fetch: (request) => this.#transport.send(request, { authorize: true, buffer: true, body: serialized }),
-    });
-    return taskFrom(result);
+    try {
+      const { data, error, response } = await this.raw.POST("/v1/video/generations", {
+        body: request,
+        bodySerializer: () => serialized,
+        parseAs: "text",
+        signal: options.signal,
+        // The transport sends the string it already has instead of reading it back from the Request.
+        fetch: (sent: Request) => this.#send(sent, options, { read: "json", body: serialized }),
+      });
+      return taskFromBody(parsed(data, error, response), response, request.model);
+    } catch (error) {
+      throw markTaskMayExist(error);
+    }
   }
 
-  /** The task's current state. */
+  /** The task's current state, from whichever task route the gateway serves. */
   async retrieve(taskId: string, options: RequestOptions = {}): Promise<VideoTask> {
-    return (await this.#poll(taskId, options.signal)).task;
+    return (await this.#poll(checkTaskId(taskId), options)).task;
   }
 
   /** Polls until the task is completed (returned) or failed (VideoTaskFailedError), within a deadline. */
   async wait(taskId: string, options: WaitOptions = {}): Promise<VideoTask> {
-    checkTaskId(taskId);
-    return waitForTask((id, signal) => this.#poll(id, signal), taskId, options);
+    const id = checkTaskId(taskId);
+    return waitForTask((pollId, signal) => this.#poll(pollId, { signal, maxRetries: 0 }), id, options);
   }
 
   /** create + wait. Every error after the task exists carries `taskId`, so `wait(taskId)` can resume. */
-  async generate(body: CreateVideoTaskRequest, options: GenerateOptions = {}): Promise<VideoTask> {
+  async generate(body: CreateVideoTaskInput, options: GenerateOptions = {}): Promise<VideoTask> {
     const { onCreated, ...waitOptions } = options;
     const task = await this.create(body, { signal: options.signal });
     try {
-      await onCreated?.(task);
-      return await this.wait(task.id, waitOptions);
+      const id = checkTaskId(task.id);
+      return await waitForTask(
+        (pollId, signal) => this.#poll(pollId, { signal, maxRetries: 0 }),
+        id,
+        waitOptions,
+        () => onCreated?.(task),
+      );
     } catch (error) {
       throw withTaskId(error, task.id);
     }
   }
 
   /**
-   * Fetches the finished video as a streamable Response. The API key is not sent: the video
-   * lives on a storage host. An expired URL (403/404/410) throws VideoUrlExpiredError.
+   * The finished video as a streamable Response (its body stops with an error after `timeoutMs`
+   * without data, or when `signal` fires). Given an id, the task is retrieved first. The video is
+   * fetched from `video_url`, else `metadata.url`, else the gateway's content route; only the
+   * gateway gets the API key. An expired storage URL (403/404/410) throws VideoUrlExpiredError.
    */
-  async download(taskOrUrl: VideoTask | string, options: RequestOptions = {}): Promise<Response> {
-    const task = typeof taskOrUrl === "string" ? undefined : taskOrUrl;
-    const url = typeof taskOrUrl === "string" ? taskOrUrl : taskOrUrl.video_url;
-    if (!url) {
-      throw new KlingVideoError(`Video task ${task?.id} has no video_url yet (status ${task?.status}): wait for it first`, {
-        taskId: task?.id,
-      });
+  async download(taskOrId: VideoTask | string, options: RequestOptions = {}): Promise<Response> {
+    const task = typeof taskOrId === "string" ? await this.retrieve(taskOrId, options) : taskOrId;
+    try {
+      checkDownloadable(task);
+      const source = videoSource(task, this.#base);
+      let response: Response;
+      let errorBody: unknown;
+      if (source) {
+        response = await this.#send(new Request(source.url, { signal: options.signal }), options, {
+          read: "stream",
+          authorize: source.gateway,
+        });
+        if (!response.ok) errorBody = await response.text();
+      } else {
+        ({ response, error: errorBody } = await this.raw.GET("/v1/videos/{task_id}/content", {
+          params: { path: { task_id: checkTaskId(task.id) } },
+          parseAs: "stream",
+          signal: options.signal,
+          fetch: (sent: Request) => this.#send(sent, options, { read: "stream" }),
+        }));
+      }
+      if (response.ok) return response;
+      if (source && !source.gateway && [403, 404, 410].includes(response.status))
+        throw new VideoUrlExpiredError(response.status);
+      throw apiErrorFrom(response.status, response.headers, parseJson(errorBody));
+    } catch (error) {
+      throw withTaskId(error, task.id);
     }
-    const response = await this.#transport.send(new Request(url, { signal: options.signal }), { authorize: false, buffer: false });
-    if (response.ok) return response;
-    if (response.status === 403 || response.status === 404 || response.status === 410) {
-      discardBody(response);
-      throw new VideoUrlExpiredError(response.status, { taskId: task?.id });
-    }
-    throw withTaskId(apiErrorFrom(response.status, response.headers, await response.text()), task?.id ?? "");
   }
 
-  async #poll(taskId: string, signal: AbortSignal | undefined): Promise<{ task: VideoTask; response: Response }> {
-    checkTaskId(taskId);
-    const result = await this.raw.GET("/v1/videos/{task_id}", { params: { path: { task_id: taskId } }, signal, parseAs: "text" });
-    return { task: taskFrom(result), response: result.response };
+  #send(
+    request: Request,
+    options: RequestOptions,
+    send: Partial<SendOptions> & Pick<SendOptions, "read">,
+  ): Promise<Response> {
+    const { signal, timeoutMs, maxRetries } = options;
+    return this.#transport.send(request, { authorize: true, signal, timeoutMs, maxRetries, ...send });
+  }
+
+  async #poll(taskId: string, options: RequestOptions): Promise<{ task: VideoTask; headers: Headers }> {
+    if (!this.#legacyRoute) {
+      const { data, error, response } = await this.raw.GET("/v1/videos/{task_id}", {
+        params: { path: { task_id: taskId } },
+        parseAs: "text",
+        signal: options.signal,
+        fetch: (sent: Request) => this.#send(sent, options, { read: "json" }),
+      });
+      if (!isRouteMissing(response, error))
+        return { task: taskFromBody(parsed(data, error, response), response), headers: response.headers };
+      this.#legacyRoute = true; // an older new-api: only GET /v1/video/generations/{task_id} exists
+    }
+    const { data, error, response } = await this.raw.GET("/v1/video/generations/{task_id}", {
+      params: { path: { task_id: taskId } },
+      parseAs: "text",
+      signal: options.signal,
+      fetch: (sent: Request) => this.#send(sent, options, { read: "json" }),
+    });
+    const envelope = parsed(data, error, response) as { data?: LegacyTask } | undefined;
+    if (!envelope?.data || typeof envelope.data !== "object" || typeof envelope.data.task_id !== "string") {
+      throw new InvalidResponseError(`The gateway answered ${response.status} without a task`, response);
+    }
+    return { task: fromLegacyTask(envelope.data), headers: response.headers };
   }
 }
 
-export function createVideoClient(options: VideoClientOptions): VideoClient {
+/** A client for the gateway; with no options, configured from KLING_VIDEO_BASE_URL and KLING_VIDEO_API_KEY. */
+export function createVideoClient(options: VideoClientOptions = {}): VideoClient {
   return new VideoClient(options);
 }
 
-interface FetchResult {
-  data?: string;
-  error?: unknown;
-  response: Response;
+/** The body of a 2xx answer, parsed; an error status becomes the right APIError. */
+function parsed(data: string | undefined, error: unknown, response: Response): unknown {
+  if (!response.ok) throw apiErrorFrom(response.status, response.headers, parseJson(error));
+  try {
+    return data ? JSON.parse(data) : undefined;
+  } catch (cause) {
+    throw new InvalidResponseError(
+      `The gateway answered ${response.status} with a body that is not valid JSON`,
+      response,
+      { cause },
+    );
+  }
 }
 
-/** The task in a response: an error status becomes the right APIError, a body without a task an InvalidResponseError. */
-function taskFrom({ data, error, response }: FetchResult): VideoTask {
-  if (!response.ok) throw apiErrorFrom(response.status, response.headers, error);
-  let task: Partial<VideoTask> | undefined;
+function parseJson(text: unknown): unknown {
+  if (typeof text !== "string") return text;
   try {
-    task = data ? (JSON.parse(data) as Partial<VideoTask>) : undefined;
-  } catch (cause) {
-    throw new InvalidResponseError(`The gateway answered ${response.status} with a body that is not valid JSON`, response, { cause });
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
-  if (!task || typeof task !== "object" || typeof task.id !== "string" || task.id === "") {
-    throw new InvalidResponseError(`The gateway answered ${response.status} without a task id`, response);
+}
+
+/** A 404 for the path itself, not for a task: gin's plain text, or new-api's NoRoute JSON (router/web-router.go). */
+function isRouteMissing(response: Response, error: unknown): boolean {
+  if (response.status !== 404 || typeof error !== "string") return false;
+  const message = (parseJson(error) as { error?: { message?: unknown } } | undefined)?.error?.message;
+  return error.trim() === "404 page not found" || (typeof message === "string" && message.startsWith("Invalid URL ("));
+}
+
+/** Failures after which the gateway may hold (and bill) a task whose id never arrived. */
+function markTaskMayExist(error: unknown): unknown {
+  if (!(error instanceof KlingVideoError)) return error;
+  const reached =
+    error instanceof APIConnectionError || error instanceof APIUserAbortError
+      ? !error.notSent
+      : error instanceof InvalidResponseError ||
+        (error instanceof APIError && (error.status >= 500 || error.status === 408));
+  if (reached) {
+    error.taskMayExist = true;
+    error.message +=
+      ". A task may have been created, and billed, without its id reaching you: check the gateway's task log before creating it again";
   }
-  return task as VideoTask;
+  return error;
 }
 
 function serialize(body: unknown): string | undefined {
@@ -180,6 +296,18 @@ function serialize(body: unknown): string | undefined {
   }
 }
 
-function checkTaskId(taskId: unknown): asserts taskId is string {
-  if (typeof taskId !== "string" || taskId === "") throw new KlingVideoError(`taskId must be a non-empty string, got ${JSON.stringify(taskId)}`);
+function missing(option: string, variable: string): never {
+  throw new InvalidOptionError(option, `is required: pass ${option}, or set the ${variable} environment variable`);
+}
+
+/** A task id that can stand in a URL path: "." and ".." would be collapsed into another path, lone surrogates cannot be encoded. */
+function checkTaskId(taskId: unknown): string {
+  const usable =
+    typeof taskId === "string" && taskId !== "" && taskId !== "." && taskId !== ".." && taskId.isWellFormed();
+  if (!usable)
+    throw new InvalidOptionError(
+      "taskId",
+      `must be a non-empty string usable in a URL, got ${JSON.stringify(String(taskId)).slice(0, 100)}`,
+    );
+  return taskId;
 }

@@ -1,7 +1,9 @@
-export { createVideoClient, VideoClient } from "./client.js";
+// kling-video: the SDK's public API. Runs wherever fetch, URL and AbortSignal exist (browsers,
+// Node 20+, Deno, Bun); Node-only helpers are in kling-video/node, the mock in kling-video/mock.
+
 export type { GenerateOptions, RequestOptions, VideoClientOptions } from "./client.js";
-export type { WaitOptions } from "./wait.js";
-export type { Fetch } from "./transport.js";
+export { createVideoClient, VideoClient } from "./client.js";
+export type { ValidationIssue } from "./errors.js";
 export {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -10,6 +12,7 @@ export {
   AuthenticationError,
   BadRequestError,
   InternalServerError,
+  InvalidOptionError,
   InvalidResponseError,
   KlingVideoError,
   NotFoundError,
@@ -21,6 +24,10 @@ export {
   VideoUrlExpiredError,
   WaitTimeoutError,
 } from "./errors.js";
-export type { ValidationIssue } from "./errors.js";
-export { checkCreateVideoTaskRequest } from "./validation.js";
+export { imageToDataUri } from "./images.js";
+export { DEFAULTS } from "./policy.js";
+export { taskProgress, timestampMs } from "./task.js";
+export type { Fetch } from "./transport.js";
 export type * from "./types.js";
+export { checkCreateVideoTaskRequest } from "./validation.js";
+export type { WaitOptions } from "./wait.js";

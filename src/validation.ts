@@ -1,7 +1,8 @@
 // Checks a request body with the validator generated from the spec, and words its findings in
 // plain English. The rules themselves live only in the spec; here is just the phrasing of each
-// JSON Schema keyword, and for cross-field rules the sentence the spec gives them.
-import { validateCreateVideoTaskRequest, type SchemaValidationError } from "../generated/validate-request.js";
+// JSON Schema keyword. Where the spec words a rule itself (`x-error-message`: a sentence for a
+// cross-field rule, or a phrase per keyword), its words win.
+import { type SchemaValidationError, validateCreateVideoTaskRequest } from "../generated/validate-request.js";
 import type { ValidationIssue } from "./errors.js";
 
 export function checkCreateVideoTaskRequest(body: unknown): ValidationIssue[] {
@@ -18,7 +19,7 @@ function describeErrors(errors: SchemaValidationError[]): ValidationIssue[] {
   for (const error of errors) {
     if (!ALTERNATIVES.has(error.keyword) || handled.has(error)) continue;
     const beneath = errors.filter((other) => other !== error && isBeneath(other, error));
-    beneath.forEach((other) => handled.add(other));
+    for (const other of beneath) handled.add(other);
     handled.add(error);
     issues.push(...describeAlternatives(error, beneath));
   }
@@ -54,19 +55,48 @@ function describeAlternatives(error: SchemaValidationError, beneath: SchemaValid
   const candidates = [...branches].filter(([branch, branchErrors]) => !typeMismatch(branch, branchErrors));
   if (candidates.length === 1) return describeErrors(candidates[0]![1]);
   const path = dotted(error.instancePath);
-  const rule = typeof error.parentSchema?.description === "string" ? error.parentSchema.description.trim() : undefined;
+  const rule = specSentence(error);
   if (rule) return [{ path, rule: error.keyword, message: rule }];
   if (candidates.length === 0) {
-    const types = [...branches.values()].flatMap((list) => list.filter((other) => other.keyword === "type").map((other) => other.params.type));
-    return [{ path, rule: "type", message: `${subject(path)} must be ${types.map((type) => article(String(type))).join(" or ")}` }];
+    const types = [...branches.values()].flatMap((list) =>
+      list.filter((other) => other.keyword === "type").map((other) => other.params.type),
+    );
+    return [
+      {
+        path,
+        rule: "type",
+        message: `${subject(path)} must be ${types.map((type) => article(String(type))).join(" or ")}`,
+      },
+    ];
   }
   return [{ path, rule: error.keyword, message: `${subject(path)} must match one of the allowed forms` }];
+}
+
+/** The spec's own words for the broken rule: a whole sentence (for a cross-field rule). */
+function specSentence(error: SchemaValidationError): string | undefined {
+  const wording = error.parentSchema?.["x-error-message"];
+  return typeof wording === "string" ? wording : undefined;
+}
+
+/** The spec's own words for the broken rule: a phrase for this keyword, after the field's name. */
+function specPhrase(error: SchemaValidationError): string | undefined {
+  const wording = error.parentSchema?.["x-error-message"] as Record<string, unknown> | undefined;
+  const phrase = typeof wording === "object" ? wording?.[error.keyword] : undefined;
+  return typeof phrase === "string" ? phrase : undefined;
 }
 
 function describe(error: SchemaValidationError): ValidationIssue {
   const path = dotted(error.instancePath);
   const params = error.params;
-  const say = (rule: string, message: string, at = path): ValidationIssue => ({ path: at, rule, message: `${subject(at)} ${message}` });
+  const say = (rule: string, message: string, at = path): ValidationIssue => ({
+    path: at,
+    rule,
+    message: `${subject(at)} ${message}`,
+  });
+  const sentence = specSentence(error);
+  if (sentence) return { path, rule: error.keyword, message: sentence };
+  const phrase = specPhrase(error);
+  if (phrase) return say(error.keyword, phrase);
   switch (error.keyword) {
     case "required": {
       const at = join(path, String(params.missingProperty));
@@ -80,32 +110,38 @@ function describe(error: SchemaValidationError): ValidationIssue {
       const at = join(path, String(params.additionalProperty));
       const known = Object.keys((error.parentSchema?.properties as object | undefined) ?? {});
       const guess = closest(String(params.additionalProperty), known);
-      return say("additionalProperties", `is not a known field${guess ? ` (did you mean ${join(path, guess)}?)` : ""}`, at);
+      return say(
+        "additionalProperties",
+        `is not a known field${guess ? ` (did you mean ${join(path, guess)}?)` : ""}`,
+        at,
+      );
     }
     case "type":
       return say("type", `must be ${String(params.type).split(",").map(article).join(" or ")}`);
     case "enum":
-      return say("enum", `must be one of: ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(", ")}`);
+      return say(
+        "enum",
+        `must be one of: ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(", ")}`,
+      );
     case "minimum":
       return say("minimum", `must be at least ${params.limit}`);
     case "maximum":
       return say("maximum", `must be at most ${params.limit}`);
     case "minLength":
-      return say("minLength", params.limit === 1 ? "must not be empty" : `must be at least ${params.limit} characters long`);
+      return say(
+        "minLength",
+        params.limit === 1 ? "must not be empty" : `must be at least ${params.limit} characters long`,
+      );
     case "maxLength":
       return say("maxLength", `must be at most ${params.limit} characters long`);
     case "minItems":
       return say("minItems", `must have at least ${params.limit} item${params.limit === 1 ? "" : "s"}`);
     case "maxItems":
       return say("maxItems", `must have at most ${params.limit} items`);
-    case "pattern": {
-      const rule = error.parentSchema?.description;
-      return say("pattern", typeof rule === "string" ? rule.trim() : `must match ${params.pattern}`);
-    }
-    case "not": {
-      const rule = error.parentSchema?.description;
-      return typeof rule === "string" ? { path, rule: "not", message: rule.trim() } : say("not", "is not allowed in this combination");
-    }
+    case "pattern":
+      return say("pattern", `must match ${params.pattern}`);
+    case "not":
+      return say("not", "is not allowed in this combination");
     default:
       return say(error.keyword, error.message ?? `breaks the rule "${error.keyword}"`);
   }
@@ -119,7 +155,8 @@ const dotted = (pointer: string) =>
     .reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : join(path, segment)), "");
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 const subject = (path: string) => path || "the request body";
-const article = (type: string) => (type === "integer" || type === "object" || type === "array" ? `an ${type}` : type === "null" ? "null" : `a ${type}`);
+const article = (type: string) =>
+  type === "integer" || type === "object" || type === "array" ? `an ${type}` : type === "null" ? "null" : `a ${type}`;
 
 /** A known name that differs only in case, separators or one or two letters. */
 function closest(name: string, known: string[]): string | undefined {

@@ -1,8 +1,9 @@
 // A UI built against kling-video/mock: MSW's service worker answers the SDK's requests with a
 // task that moves, so the progress bar and the final <video> can be developed offline.
-import { setupWorker } from "msw/browser";
-import { createVideoClient } from "kling-video";
+
+import { createVideoClient, taskProgress } from "kling-video";
 import { videoMockHandlers } from "kling-video/mock";
+import { setupWorker } from "msw/browser";
 
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector(selector) as T;
 const status = $<HTMLElement>("#status");
@@ -30,8 +31,11 @@ button.addEventListener("click", async () => {
         },
         onProgress: (seen) => {
           status.textContent = seen.status;
-          progress.value = seen.progress ?? 0;
-          log.insertAdjacentHTML("beforeend", `<li data-progress="${seen.progress ?? 0}">${seen.status} ${seen.progress ?? 0}%</li>`);
+          progress.value = taskProgress(seen) ?? 0;
+          log.insertAdjacentHTML(
+            "beforeend",
+            `<li data-progress="${taskProgress(seen) ?? 0}">${seen.status} ${taskProgress(seen) ?? 0}%</li>`,
+          );
         },
       },
     );

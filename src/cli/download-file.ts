@@ -8,7 +8,12 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { VideoClient, VideoTask } from "kling-video";
 
-export async function downloadToFile(client: VideoClient, task: VideoTask, path: string, signal: AbortSignal): Promise<number> {
+export async function downloadToFile(
+  client: VideoClient,
+  task: VideoTask,
+  path: string,
+  signal: AbortSignal,
+): Promise<number> {
   const response = await client.download(task, { signal });
   const partial = join(dirname(path), `.${basename(path)}.${process.pid}.part`);
   let bytes = 0;

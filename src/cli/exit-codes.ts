@@ -43,10 +43,14 @@ export function describeFailure(error: unknown): string {
 
 /** The JSON form of a failure, for --json output. */
 export function failureJson(error: unknown): Record<string, unknown> {
-  const base = error instanceof Error ? { name: error.name, message: describeFailure(error) } : { name: "Error", message: String(error) };
+  const base =
+    error instanceof Error
+      ? { name: error.name, message: describeFailure(error) }
+      : { name: "Error", message: String(error) };
   const extra: Record<string, unknown> = {};
   if (error instanceof KlingVideoError && error.taskId) extra.taskId = error.taskId;
-  if (error instanceof APIError) Object.assign(extra, { status: error.status, code: error.code, requestId: error.requestId });
+  if (error instanceof APIError)
+    Object.assign(extra, { status: error.status, code: error.code, requestId: error.requestId });
   if (error instanceof VideoRequestValidationError) extra.issues = error.issues;
   return { ...base, ...extra };
 }

@@ -6,14 +6,14 @@ import {
   APIUserAbortError,
   checkCreateVideoTaskRequest,
   createVideoClient,
-  VideoRequestValidationError,
   type VideoClient,
+  VideoRequestValidationError,
   type VideoTask,
 } from "kling-video";
 import { downloadToFile } from "./download-file.js";
 import { describeFailure, EXIT, exitCodeFor, failureJson, UsageError } from "./exit-codes.js";
 import { createReporter, type Reporter } from "./reporter.js";
-import { DEFAULT_MODEL, requestBodyFrom, type BodyFlags } from "./request-body.js";
+import { type BodyFlags, DEFAULT_MODEL, requestBodyFrom } from "./request-body.js";
 
 // Set by the build (scripts/build-cli.mjs): the version, and each field's allowed values from the spec.
 declare const KLING_VIDEO_VERSION: string;
@@ -55,7 +55,11 @@ const program = new Command("kling-video")
   .description("Create, watch and download Kling v3 videos through an AI gateway.")
   .version(KLING_VIDEO_VERSION, "-V, --version")
   .addOption(new Option("--api-key <key>", "gateway API key").env("KLING_VIDEO_API_KEY"))
-  .addOption(new Option("--base-url <url>", `gateway base URL (default: ${LOCAL_MOCK}, the local mock)`).env("KLING_VIDEO_BASE_URL"))
+  .addOption(
+    new Option("--base-url <url>", `gateway base URL (default: ${LOCAL_MOCK}, the local mock)`).env(
+      "KLING_VIDEO_BASE_URL",
+    ),
+  )
   .option("--json", "one JSON object per line on stdout (the default when stdout is not a terminal)")
   .showHelpAfterError()
   .exitOverride();
@@ -165,7 +169,11 @@ async function follow(client: VideoClient, taskId: string, flags: WaitFlags, rep
 
 let activeReporter: Reporter | undefined;
 function reporterFor(command: Command): Reporter {
-  activeReporter = createReporter({ json: Boolean(globals(command).json), stdout: process.stdout, stderr: process.stderr });
+  activeReporter = createReporter({
+    json: Boolean(globals(command).json),
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
   return activeReporter;
 }
 
@@ -176,7 +184,9 @@ function clientFor(command: Command, reporter: Reporter): VideoClient {
   if (!apiKey) {
     if (baseUrl !== LOCAL_MOCK) throw new UsageError("no API key: set KLING_VIDEO_API_KEY or pass --api-key");
     apiKey = MOCK_KEY;
-    reporter.note(`Using the local mock at ${LOCAL_MOCK} (start it with make serve); set KLING_VIDEO_BASE_URL for a real gateway.`);
+    reporter.note(
+      `Using the local mock at ${LOCAL_MOCK} (start it with make serve); set KLING_VIDEO_BASE_URL for a real gateway.`,
+    );
   }
   return createVideoClient({ baseUrl, apiKey });
 }
@@ -189,15 +199,20 @@ function collect(value: string, previous: string[]): string[] {
 
 function positiveNumber(text: string, flag: string): number {
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} must be a positive number of milliseconds, got ${JSON.stringify(text)}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new UsageError(`${flag} must be a positive number of milliseconds, got ${JSON.stringify(text)}`);
   return value;
 }
 
 function interruptionMessage(): string {
   const { doing, taskId } = stage;
-  if (doing === "creating") return "Interrupted while creating the task: it may or may not exist (check before creating again).";
-  if (doing === "downloading") return `Download interrupted: nothing was saved. Download again with: kling-video download ${taskId} --out <file>`;
-  return taskId ? `Stopped waiting. Task ${taskId} keeps running; resume with: kling-video wait ${taskId}` : "Interrupted.";
+  if (doing === "creating")
+    return "Interrupted while creating the task: it may or may not exist (check before creating again).";
+  if (doing === "downloading")
+    return `Download interrupted: nothing was saved. Download again with: kling-video download ${taskId} --out <file>`;
+  return taskId
+    ? `Stopped waiting. Task ${taskId} keeps running; resume with: kling-video wait ${taskId}`
+    : "Interrupted.";
 }
 
 async function readStdin(): Promise<string> {
@@ -216,7 +231,9 @@ try {
     activeReporter?.interrupted(interruptionMessage(), stage.taskId);
     process.exitCode = EXIT.interrupted;
   } else {
-    const reporter = activeReporter ?? createReporter({ json: process.argv.includes("--json"), stdout: process.stdout, stderr: process.stderr });
+    const reporter =
+      activeReporter ??
+      createReporter({ json: process.argv.includes("--json"), stdout: process.stdout, stderr: process.stderr });
     reporter.failed(describeFailure(error), failureJson(error));
     process.exitCode = exitCodeFor(error);
   }

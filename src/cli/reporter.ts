@@ -1,8 +1,9 @@
 // What the user sees. On a terminal: the task id at once, a spinner while queued, a live status
 // line (status, percent, elapsed), then the result. Otherwise (or with --json): one JSON object
 // per line on stdout, nothing else there; human messages go to stderr.
-import ora, { type Ora } from "ora";
+
 import type { VideoTask } from "kling-video";
+import ora, { type Ora } from "ora";
 
 export interface Reporter {
   created(task: VideoTask): void;
@@ -17,8 +18,14 @@ export interface Reporter {
   close(): void;
 }
 
-export function createReporter(options: { json: boolean; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Reporter {
-  return options.json || !options.stdout.isTTY ? jsonLines(options.stdout, options.stderr) : terminal(options.stdout, options.stderr);
+export function createReporter(options: {
+  json: boolean;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}): Reporter {
+  return options.json || !options.stdout.isTTY
+    ? jsonLines(options.stdout, options.stderr)
+    : terminal(options.stdout, options.stderr);
 }
 
 function jsonLines(stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream): Reporter {
@@ -52,7 +59,9 @@ function terminal(stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream): Repor
   const line = (task: VideoTask) => {
     const percent = task.progress ?? 0;
     const bar = "█".repeat(Math.round(percent / 5)).padEnd(20, "░");
-    return task.status === "queued" ? `queued, waiting for a worker  ${elapsed()}` : `${task.status}  ${bar} ${String(percent).padStart(3)}%  ${elapsed()}`;
+    return task.status === "queued"
+      ? `queued, waiting for a worker  ${elapsed()}`
+      : `${task.status}  ${bar} ${String(percent).padStart(3)}%  ${elapsed()}`;
   };
   const stop = () => {
     spinner?.stop();
@@ -65,7 +74,11 @@ function terminal(stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream): Repor
     },
     progress: (task) => {
       // ora redraws forever on a terminal that reports 0 columns (some ptys): no live line there.
-      spinner ??= ora({ stream: stderr, discardStdin: false, isEnabled: Boolean(stderr.isTTY && stderr.columns > 0) }).start(line(task));
+      spinner ??= ora({
+        stream: stderr,
+        discardStdin: false,
+        isEnabled: Boolean(stderr.isTTY && stderr.columns > 0),
+      }).start(line(task));
       spinner.text = line(task);
     },
     task: (task) => stdout.write(`${JSON.stringify(task, null, 2)}\n`),

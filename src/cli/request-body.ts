@@ -60,11 +60,15 @@ async function readBody(source: string, stdin: () => Promise<string>): Promise<R
   } catch (error) {
     throw new UsageError(`--body ${source} is not valid JSON: ${(error as Error).message}`);
   }
-  if (!isObject(parsed)) throw new UsageError(`--body ${source} must hold a JSON object, got ${Array.isArray(parsed) ? "an array" : typeof parsed}`);
+  if (!isObject(parsed))
+    throw new UsageError(
+      `--body ${source} must hold a JSON object, got ${Array.isArray(parsed) ? "an array" : typeof parsed}`,
+    );
   return parsed;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const wholeNumberOrText = (text: string) => (/^\d+$/.test(text) ? Number(text) : text);
 const numberOrText = (text: string) => (text.trim() !== "" && Number.isFinite(Number(text)) ? Number(text) : text);
 function jsonOrText(text: string): unknown {

@@ -2,9 +2,9 @@
 // that moves queued -> in_progress (progress rising) -> completed over a set time, with a
 // playable MP4. Framework-free (Request in, Response out): MSW handlers, a service worker or a
 // Node server can all drive it. Bodies are checked with the SDK's own generated validator.
-import { SAMPLE_VIDEO_MP4_BASE64 } from "../../generated/sample-video.js";
-import { checkCreateVideoTaskRequest } from "../validation.js";
+import { SAMPLE_VIDEO_MP4_BASE64 } from "../../assets/sample-video.js";
 import type { CreateVideoTaskRequest, ErrorResponse, VideoStatus, VideoTask } from "../types.js";
+import { checkCreateVideoTaskRequest } from "../validation.js";
 
 /** What happens to a task: chosen by option, or per task by a marker such as "[mock:failure]" in its prompt. */
 export type MockScenario = "success" | "failure" | "rate-limit" | "slow-queue" | "expired-url";
@@ -52,7 +52,13 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     const queued = queueTime(task);
     const finishedAt = task.createdAt + queued + renderMs;
     const done = now() >= finishedAt;
-    const status: VideoStatus = done ? (task.scenario === "failure" ? "failed" : "completed") : elapsed < queued ? "queued" : "in_progress";
+    const status: VideoStatus = done
+      ? task.scenario === "failure"
+        ? "failed"
+        : "completed"
+      : elapsed < queued
+        ? "queued"
+        : "in_progress";
     const rendered = Math.floor(((elapsed - queued) / renderMs) * 100);
     const progress = status === "completed" ? 100 : status === "in_progress" ? Math.max(1, Math.min(99, rendered)) : 0;
     const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -65,9 +71,12 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
       created_at: seconds(task.createdAt),
       completed_at: done ? seconds(finishedAt) : null,
       expires_at: status === "completed" ? seconds(finishedAt + 24 * 3600_000) : null,
-      video_url: status === "completed" ? `${origin}${MOCK_VIDEO_PATH}${task.id}${task.scenario === "expired-url" ? "-expired" : ""}.mp4` : null,
+      video_url:
+        status === "completed"
+          ? `${origin}${MOCK_VIDEO_PATH}${task.id}${task.scenario === "expired-url" ? "-expired" : ""}.mp4`
+          : null,
       error: status === "failed" ? { code: "mock_failure", message: "The mock was asked to fail this task." } : null,
-      metadata: { mock: true, scenario: task.scenario },
+      metadata: {},
     };
   }
 
@@ -80,17 +89,35 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     }
     const issues = checkCreateVideoTaskRequest(body);
     if (issues.length > 0) {
-      return error(400, issues.map((issue) => issue.message).join("; "), "invalid_request_error", issues[0]!.path || null, "invalid_value");
+      return error(
+        400,
+        issues.map((issue) => issue.message).join("; "),
+        "invalid_request_error",
+        issues[0]!.path || null,
+        "invalid_value",
+      );
     }
     const valid = body as CreateVideoTaskRequest;
     const scenario = scenarioOf(valid) ?? options.scenario ?? "success";
     if (scenario === "rate-limit") {
-      return error(429, `Too many concurrent video tasks (mock). Try again in ${RETRY_AFTER_SECONDS} seconds.`, "rate_limit_error", null, "rate_limit_exceeded", {
-        "retry-after": String(RETRY_AFTER_SECONDS),
-      });
+      return error(
+        429,
+        `Too many concurrent video tasks (mock). Try again in ${RETRY_AFTER_SECONDS} seconds.`,
+        "rate_limit_error",
+        null,
+        "rate_limit_exceeded",
+        {
+          "retry-after": String(RETRY_AFTER_SECONDS),
+        },
+      );
     }
     counter += 1;
-    const task: StoredTask = { id: `video_mock_${counter.toString().padStart(6, "0")}`, model: valid.model, createdAt: now(), scenario };
+    const task: StoredTask = {
+      id: `video_mock_${counter.toString().padStart(6, "0")}`,
+      model: valid.model,
+      createdAt: now(),
+      scenario,
+    };
     tasks.set(task.id, task);
     return json(200, view(task, origin));
   }
@@ -99,19 +126,39 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     async handle(request) {
       const url = new URL(request.url);
       if (request.method === "GET" && url.pathname.startsWith(MOCK_VIDEO_PATH)) {
-        if (url.pathname.endsWith("-expired.mp4")) return new Response("<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>", { status: 403, headers: { "content-type": "application/xml" } });
+        if (url.pathname.endsWith("-expired.mp4"))
+          return new Response("<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>", {
+            status: 403,
+            headers: { "content-type": "application/xml" },
+          });
         const bytes = Uint8Array.from(atob(SAMPLE_VIDEO_MP4_BASE64), (char) => char.charCodeAt(0));
-        return new Response(bytes, { headers: { "content-type": "video/mp4", "content-length": String(bytes.length), "accept-ranges": "none" } });
+        return new Response(bytes, {
+          headers: { "content-type": "video/mp4", "content-length": String(bytes.length), "accept-ranges": "none" },
+        });
       }
       const isCreate = request.method === "POST" && url.pathname === "/v1/video/generations";
       const taskId = request.method === "GET" ? /^\/v1\/videos\/([^/]+)$/.exec(url.pathname)?.[1] : undefined;
       if (!isCreate && taskId === undefined) return null;
       if (!/^Bearer \S+/.test(request.headers.get("authorization") ?? "")) {
-        return error(401, "Missing or invalid API key. Send it as: Authorization: Bearer sk-...", "authentication_error", null, "invalid_api_key");
+        return error(
+          401,
+          "Missing or invalid API key. Send it as: Authorization: Bearer sk-...",
+          "authentication_error",
+          null,
+          "invalid_api_key",
+        );
       }
       if (isCreate) return create(request, url.origin);
       const task = tasks.get(decodeURIComponent(taskId!));
-      return task ? json(200, view(task, url.origin)) : error(404, `No video task with id ${decodeURIComponent(taskId!)}.`, "invalid_request_error", "task_id", "task_not_found");
+      return task
+        ? json(200, view(task, url.origin))
+        : error(
+            404,
+            `No video task with id ${decodeURIComponent(taskId!)}.`,
+            "invalid_request_error",
+            "task_id",
+            "task_not_found",
+          );
     },
     reset: () => tasks.clear(),
   };
@@ -132,6 +179,13 @@ function json(status: number, body: VideoTask | ErrorResponse, headers: Record<s
   });
 }
 
-function error(status: number, message: string, type: string, param: string | null, code: string, headers: Record<string, string> = {}): Response {
+function error(
+  status: number,
+  message: string,
+  type: string,
+  param: string | null,
+  code: string,
+  headers: Record<string, string> = {},
+): Response {
   return json(status, { error: { message, type, param, code } }, headers);
 }

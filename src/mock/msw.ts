@@ -1,5 +1,5 @@
 // MSW request handlers over the mock gateway, typed from the spec's generated types.
-import { http, type HttpHandler } from "msw";
+import { type HttpHandler, http } from "msw";
 import type { CreateVideoTaskRequest, ErrorResponse, VideoTask } from "../types.js";
 import { createMockGateway, MOCK_VIDEO_PATH, type MockGatewayOptions } from "./gateway.js";
 
@@ -15,7 +15,8 @@ export interface VideoMockHandlerOptions extends MockGatewayOptions {
 export function videoMockHandlers(options: VideoMockHandlerOptions = {}): HttpHandler[] {
   const gateway = createMockGateway(options);
   const base = options.baseUrl?.replace(/\/+$/, "") ?? "*";
-  const answer = async ({ request }: { request: Request }) => (await gateway.handle(request)) ?? new Response(null, { status: 404 });
+  const answer = async ({ request }: { request: Request }) =>
+    (await gateway.handle(request)) ?? new Response(null, { status: 404 });
   return [
     http.post<never, CreateVideoTaskRequest, VideoTask | ErrorResponse>(`${base}/v1/video/generations`, answer),
     http.get<{ taskId: string }, never, VideoTask | ErrorResponse>(`${base}/v1/videos/:taskId`, answer),

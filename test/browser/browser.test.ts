@@ -1,12 +1,12 @@
 // In a real browser (Debian's Chromium, driven by playwright-core): the served docs, a page that
 // calls the Prism mock across origins with the package's ESM build, and a page whose progress
 // bar and <video> are fed by kling-video/mock in a service worker.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { freePort } from "../../scripts/prism.mjs";
 import type { FakeGateway } from "../support/fake-gateway.js";
@@ -38,7 +38,14 @@ describe.skipIf(!present && !IN_CI)("in Chromium", () => {
       executablePath: CHROMIUM,
       headless: true,
       // Flags for this offline, root-run machine; a fresh profile is playwright's default.
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
   }, 60_000);
   afterAll(async () => {
@@ -75,12 +82,19 @@ describe.skipIf(!present && !IN_CI)("in Chromium", () => {
       });
       docsUrl = `http://127.0.0.1:${docsPort}/`;
       for (let tries = 0; tries < 200; tries++) {
-        if (await fetch(docsUrl).then((response) => response.ok, () => false)) break;
+        if (
+          await fetch(docsUrl).then(
+            (response) => response.ok,
+            () => false,
+          )
+        )
+          break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }, 60_000);
     afterAll(() => void serve?.kill("SIGINT"));
 
+    // biome-ignore lint/performance/useDomNodeTextContent: innerText is the text a reader sees, which is the point here
     const visibleText = (page: Page) => page.evaluate(() => document.body.innerText);
     /** Clicks every tab or option named `label` and returns the text then visible. */
     async function reveal(page: Page, role: "tab" | "option", label: string): Promise<string> {
@@ -99,7 +113,19 @@ describe.skipIf(!present && !IN_CI)("in Chromium", () => {
       await page.locator("button", { hasText: "/v1/video/generations" }).first().click();
       await page.getByText("Create a video task").first().waitFor();
       let text = await visibleText(page);
-      for (const field of ["model", "prompt", "image", "last_image", "aspect_ratio", "duration", "extra_body", "cfg_scale", "shot_type", "negative_prompt", "multi_prompt"]) {
+      for (const field of [
+        "model",
+        "prompt",
+        "image",
+        "last_image",
+        "aspect_ratio",
+        "duration",
+        "extra_body",
+        "cfg_scale",
+        "shot_type",
+        "negative_prompt",
+        "multi_prompt",
+      ]) {
         expect(text).toContain(field);
       }
       expect(text).toContain("kling-v3-pro-audio");
@@ -107,7 +133,12 @@ describe.skipIf(!present && !IN_CI)("in Chromium", () => {
       expect(text).toContain("广角电影感镜头"); // the first page example, verbatim
       await page.getByText("Text to video", { exact: true }).first().click();
       text = await visibleText(page);
-      for (const example of ["Image to video", "First and last frame to video", "Image to video with multi_prompt shots"]) expect(text).toContain(example);
+      for (const example of [
+        "Image to video",
+        "First and last frame to video",
+        "Image to video with multi_prompt shots",
+      ])
+        expect(text).toContain(example);
       await page.keyboard.press("Escape");
       const errorExamples: Record<string, string> = {
         "400": "invalid_request_error",
@@ -118,7 +149,8 @@ describe.skipIf(!present && !IN_CI)("in Chromium", () => {
         "502": "upstream_error",
         "503": "service_unavailable",
       };
-      for (const [status, marker] of Object.entries(errorExamples)) expect(await reveal(page, "tab", status), status).toContain(marker);
+      for (const [status, marker] of Object.entries(errorExamples))
+        expect(await reveal(page, "tab", status), status).toContain(marker);
       await page.screenshot({ path: `${RESULTS}docs-create.png` });
 
       // GET: the poll endpoint, its 404, and the lifecycle examples.
@@ -169,7 +201,9 @@ describe.skipIf(!present && !IN_CI)("in Chromium", () => {
       // The shared Prism may be busy with the fuzz suite: allow it time, and show any error as text.
       const settled = () => !["idle", "creating"].includes(document.querySelector("#status")?.textContent ?? "");
       await page.waitForFunction(settled, undefined, { timeout: 45_000 });
-      expect(`${await page.textContent("#status")}: ${await page.textContent("#result")}`).toMatch(/^created video_\w+ \(queued\): /);
+      expect(`${await page.textContent("#status")}: ${await page.textContent("#result")}`).toMatch(
+        /^created video_\w+ \(queued\): /,
+      );
       expect(JSON.parse((await page.textContent("#result"))!)).toMatchObject({ object: "video", status: "queued" });
       expect(errors).toEqual([]);
       expect(external).toEqual([]);
@@ -179,19 +213,34 @@ describe.skipIf(!present && !IN_CI)("in Chromium", () => {
     it("kling-video/mock in a service worker moves the progress bar to a playable <video>", async () => {
       const { page, external, errors } = await offlinePage();
       await page.goto(`${site.url}/examples/browser/mock.html`);
-      await page.waitForFunction(() => document.querySelector("#status")?.textContent === "ready", undefined, { timeout: 15_000 });
+      await page.waitForFunction(() => document.querySelector("#status")?.textContent === "ready", undefined, {
+        timeout: 15_000,
+      });
       await page.click("#generate");
-      await page.waitForFunction(() => document.querySelector("#status")?.textContent === "completed", undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => document.querySelector("#status")?.textContent === "completed", undefined, {
+        timeout: 20_000,
+      });
       const seen = await page.$$eval("#log li", (items) => items.map((item) => item.textContent ?? ""));
-      const progress = await page.$$eval("#log li", (items) => items.map((item) => Number(item.getAttribute("data-progress"))));
+      const progress = await page.$$eval("#log li", (items) =>
+        items.map((item) => Number(item.getAttribute("data-progress"))),
+      );
       expect(seen[0]).toBe("queued 0%");
       expect(seen.at(-1)).toBe("completed 100%");
       expect(seen.filter((line) => line.startsWith("in_progress")).length).toBeGreaterThanOrEqual(2);
       expect([...progress].sort((a, b) => a - b)).toEqual(progress);
-      await page.waitForFunction(() => (document.querySelector("#video") as HTMLVideoElement).readyState >= 2, undefined, { timeout: 15_000 });
+      await page.waitForFunction(
+        () => (document.querySelector("#video") as HTMLVideoElement).readyState >= 2,
+        undefined,
+        { timeout: 15_000 },
+      );
       const state = await page.$eval("#video", (video) => {
         const element = video as HTMLVideoElement;
-        return { readyState: element.readyState, width: element.videoWidth, duration: element.duration, src: element.currentSrc };
+        return {
+          readyState: element.readyState,
+          width: element.videoWidth,
+          duration: element.duration,
+          src: element.currentSrc,
+        };
       });
       expect(state.readyState).toBeGreaterThanOrEqual(2);
       expect(state.width).toBe(320);

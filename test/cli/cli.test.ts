@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { SAMPLE_VIDEO_MP4_BASE64 } from "../../generated/sample-video.js";
-import { sendJson, startFakeGateway, type FakeGateway } from "../support/fake-gateway.js";
+import { SAMPLE_VIDEO_MP4_BASE64 } from "../../assets/sample-video.js";
+import { type FakeGateway, sendJson, startFakeGateway } from "../support/fake-gateway.js";
 import { startMockServer } from "../support/mock-server.js";
 
 const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
@@ -61,7 +61,12 @@ function cli(args: string[], options: RunOptions = {}): Promise<Run> {
     });
   });
 }
-const jsonLines = (text: string) => text.trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);
+const jsonLines = (text: string) =>
+  text
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, any>);
 const noKey = (run: Run) => {
   expect(run.stdout).not.toContain(KEY);
   expect(run.stderr).not.toContain(KEY);
@@ -80,12 +85,15 @@ afterAll(async () => {
 });
 
 describe("help and version", () => {
-  it.each([[[]], [["create"]], [["get"]], [["wait"]], [["download"]]])("--help %j shows usage and an example", async (command) => {
-    const run = await cli([...command, "--help"]);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Usage: kling-video/);
-    if (command.length) expect(run.stdout).toMatch(/Example/);
-  });
+  it.each([[[]], [["create"]], [["get"]], [["wait"]], [["download"]]])(
+    "--help %j shows usage and an example",
+    async (command) => {
+      const run = await cli([...command, "--help"]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: kling-video/);
+      if (command.length) expect(run.stdout).toMatch(/Example/);
+    },
+  );
 
   it("--version prints the package version", async () => {
     expect((await cli(["--version"])).stdout.trim()).toBe(version);
@@ -104,9 +112,28 @@ describe("create --dry-run", () => {
     const before = mock.requests.length;
     const run = await cli(
       [
-        "create", "--model", "kling-v3-pro-audio", "--prompt", "a fox", "--image", "https://example.com/a.png",
-        "--last-image", "https://example.com/z.png", "--aspect-ratio", "9:16", "--duration", "8", "--cfg-scale", "0.5",
-        "--shot-type", "intelligent", "--negative-prompt", "blur", "--extra", "camera_control={\"type\":\"simple\"}", "--dry-run",
+        "create",
+        "--model",
+        "kling-v3-pro-audio",
+        "--prompt",
+        "a fox",
+        "--image",
+        "https://example.com/a.png",
+        "--last-image",
+        "https://example.com/z.png",
+        "--aspect-ratio",
+        "9:16",
+        "--duration",
+        "8",
+        "--cfg-scale",
+        "0.5",
+        "--shot-type",
+        "intelligent",
+        "--negative-prompt",
+        "blur",
+        "--extra",
+        'camera_control={"type":"simple"}',
+        "--dry-run",
       ],
       { env: mockEnv() },
     );
@@ -118,14 +145,28 @@ describe("create --dry-run", () => {
       last_image: "https://example.com/z.png",
       aspect_ratio: "9:16",
       duration: 8,
-      extra_body: { cfg_scale: 0.5, shot_type: "intelligent", negative_prompt: "blur", camera_control: { type: "simple" } },
+      extra_body: {
+        cfg_scale: 0.5,
+        shot_type: "intelligent",
+        negative_prompt: "blur",
+        camera_control: { type: "simple" },
+      },
     });
     expect(run.stdout.trim().split("\n")).toHaveLength(1);
     expect(mock.requests.length).toBe(before);
   });
 
   it("builds multi_prompt from repeated --shot, and reads --body from stdin with flags on top", async () => {
-    const shots = await cli(["create", "--image", "https://example.com/a.png", "--shot", "close-up", "--shot", "wide", "--dry-run"]);
+    const shots = await cli([
+      "create",
+      "--image",
+      "https://example.com/a.png",
+      "--shot",
+      "close-up",
+      "--shot",
+      "wide",
+      "--dry-run",
+    ]);
     expect(JSON.parse(shots.stdout)).toEqual({
       model: "kling-v3-std-silent",
       image: "https://example.com/a.png",
@@ -164,7 +205,9 @@ describe("against Prism", () => {
   });
 
   it("get prints the task", async () => {
-    const run = await cli(["get", "video_1", "--json"], { env: { KLING_VIDEO_BASE_URL: inject("prismUrl"), KLING_VIDEO_API_KEY: KEY } });
+    const run = await cli(["get", "video_1", "--json"], {
+      env: { KLING_VIDEO_BASE_URL: inject("prismUrl"), KLING_VIDEO_API_KEY: KEY },
+    });
     expect(run.code).toBe(0);
     expect(jsonLines(run.stdout)).toEqual([{ event: "task", task: expect.objectContaining({ object: "video" }) }]);
   });
@@ -185,14 +228,18 @@ describe("against the kling-video/mock lifecycle", () => {
 
   it("create --out downloads the video (and implies --wait); get, wait and download work by id", async () => {
     const out = join(work, "fox.mp4");
-    const created = await cli(["create", "--prompt", "a fox", "--out", out, "--poll-interval", "100"], { env: mockEnv() });
+    const created = await cli(["create", "--prompt", "a fox", "--out", out, "--poll-interval", "100"], {
+      env: mockEnv(),
+    });
     expect(created.code).toBe(0);
     const sample = Buffer.from(SAMPLE_VIDEO_MP4_BASE64, "base64");
     expect(await readFile(out)).toEqual(sample);
     expect(jsonLines(created.stdout).at(-1)).toEqual({ event: "saved", path: out, bytes: sample.length });
     const id = jsonLines(created.stdout)[0]!.task.id as string;
 
-    expect(jsonLines((await cli(["get", id], { env: mockEnv() })).stdout)[0]).toMatchObject({ task: { id, status: "completed" } });
+    expect(jsonLines((await cli(["get", id], { env: mockEnv() })).stdout)[0]).toMatchObject({
+      task: { id, status: "completed" },
+    });
     const waited = await cli(["wait", id, "--out", join(work, "again.mp4")], { env: mockEnv() });
     expect(waited.code).toBe(0);
     const downloaded = await cli(["download", id, "--out", join(work, "third.mp4")], { env: mockEnv() });
@@ -202,21 +249,33 @@ describe("against the kling-video/mock lifecycle", () => {
   });
 
   it("exit 4 when the task fails, with the task id in the error", async () => {
-    const run = await cli(["create", "--prompt", "[mock:failure] a fox", "--wait", "--poll-interval", "100"], { env: mockEnv() });
+    const run = await cli(["create", "--prompt", "[mock:failure] a fox", "--wait", "--poll-interval", "100"], {
+      env: mockEnv(),
+    });
     expect(run.code).toBe(4);
-    expect(jsonLines(run.stdout).at(-1)).toMatchObject({ event: "error", error: { name: "VideoTaskFailedError", taskId: expect.stringMatching(/^video_mock_/) } });
-    expect(run.stderr).toMatch(/VideoTaskFailedError: Video task video_mock_\d+ failed: The mock was asked to fail this task/);
+    expect(jsonLines(run.stdout).at(-1)).toMatchObject({
+      event: "error",
+      error: { name: "VideoTaskFailedError", taskId: expect.stringMatching(/^video_mock_/) },
+    });
+    expect(run.stderr).toMatch(
+      /VideoTaskFailedError: Video task video_mock_\d+ failed: The mock was asked to fail this task/,
+    );
   });
 
   it("exit 5 when the wait times out", async () => {
-    const run = await cli(["create", "--prompt", "[mock:slow-queue] a fox", "--wait", "--poll-interval", "50", "--timeout", "300"], { env: mockEnv() });
+    const run = await cli(
+      ["create", "--prompt", "[mock:slow-queue] a fox", "--wait", "--poll-interval", "50", "--timeout", "300"],
+      { env: mockEnv() },
+    );
     expect(run.code).toBe(5);
     expect(run.stderr).toMatch(/WaitTimeoutError: .*resume with wait\("video_mock_\d+"\)/);
   });
 
   it("an expired video URL says so, exit 1, and leaves no file", async () => {
     const out = join(work, "expired.mp4");
-    const run = await cli(["create", "--prompt", "[mock:expired-url] a fox", "--out", out, "--poll-interval", "100"], { env: mockEnv() });
+    const run = await cli(["create", "--prompt", "[mock:expired-url] a fox", "--out", out, "--poll-interval", "100"], {
+      env: mockEnv(),
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/VideoUrlExpiredError: The video URL has expired/);
     expect(existsSync(out)).toBe(false);
@@ -245,17 +304,27 @@ describe("failures against fake gateways", () => {
     [403, 3],
     [404, 1],
     [500, 1],
-  ])("HTTP %i: exit %i, one line with status, code, message and request id, never the key", async (status, exitCode) => {
-    gateway = await startFakeGateway(({ res }) =>
-      sendJson(res, status, { error: { message: `the server says ${status}`, code: `code_${status}` } }, { "x-request-id": "req_cli_1" }),
-    );
-    const run = await cli(["get", "video_1", "--api-key", KEY, "--base-url", gateway.url]);
-    await gateway.close();
-    expect(run.code).toBe(exitCode);
-    expect(run.stderr.trim().split("\n")).toHaveLength(1);
-    expect(run.stderr).toMatch(new RegExp(`${status} \\(code_${status}\\): the server says ${status} \\[request req_cli_1\\]`));
-    noKey(run);
-  });
+  ])(
+    "HTTP %i: exit %i, one line with status, code, message and request id, never the key",
+    async (status, exitCode) => {
+      gateway = await startFakeGateway(({ res }) =>
+        sendJson(
+          res,
+          status,
+          { error: { message: `the server says ${status}`, code: `code_${status}` } },
+          { "x-request-id": "req_cli_1" },
+        ),
+      );
+      const run = await cli(["get", "video_1", "--api-key", KEY, "--base-url", gateway.url]);
+      await gateway.close();
+      expect(run.code).toBe(exitCode);
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+      expect(run.stderr).toMatch(
+        new RegExp(`${status} \\(code_${status}\\): the server says ${status} \\[request req_cli_1\\]`),
+      );
+      noKey(run);
+    },
+  );
 
   it("usage errors exit 2: unknown flag, bad number, unreadable body, a body that is not an object", async () => {
     expect((await cli(["create", "--no-such-flag"])).code).toBe(2);
@@ -274,7 +343,10 @@ describe("failures against fake gateways", () => {
     gateway = await startFakeGateway(({ res }) => sendJson(res, 500, {}));
     for (const [body, message] of [
       [{ model: "kling-v3-std-silent", prompt: "a\u0000b" }, "prompt must not contain NUL characters"],
-      [{ model: "kling-v3-std-silent", prompt: "a".repeat(10 * 1024 * 1024) }, "prompt must be at most 2500 characters long"],
+      [
+        { model: "kling-v3-std-silent", prompt: "a".repeat(10 * 1024 * 1024) },
+        "prompt must be at most 2500 characters long",
+      ],
       [{ model: "kling-v3-std-silent", prompt: 42 }, "prompt must be a string"],
     ] as const) {
       const file = join(work, "bad.json");
@@ -297,7 +369,14 @@ describe("failures against fake gateways", () => {
   const slowVideoGateway = (cut: boolean) =>
     startFakeGateway(({ req, res, socket }) => {
       if (req.url!.startsWith("/v1/videos/")) {
-        return sendJson(res, 200, { id: "video_1", object: "video", model: "m", status: "completed", created_at: 1, video_url: `${gateway.url}/video.mp4` });
+        return sendJson(res, 200, {
+          id: "video_1",
+          object: "video",
+          model: "m",
+          status: "completed",
+          created_at: 1,
+          video_url: `${gateway.url}/video.mp4`,
+        });
       }
       res.writeHead(200, { "content-type": "video/mp4", "content-length": "1000000" });
       res.write(Buffer.alloc(64 * 1024), () => (cut ? setTimeout(() => socket.destroy(), 100) : undefined)); // then never finishes
@@ -311,7 +390,9 @@ describe("failures against fake gateways", () => {
       interruptOnceTrue: () => partials("interrupted").length > 0,
     });
     expect(run.code).toBe(130);
-    expect(run.stderr).toContain("Download interrupted: nothing was saved. Download again with: kling-video download video_1 --out <file>");
+    expect(run.stderr).toContain(
+      "Download interrupted: nothing was saved. Download again with: kling-video download video_1 --out <file>",
+    );
     expect(existsSync(out)).toBe(false);
     expect(partials("interrupted")).toEqual([]);
     await gateway.close();
@@ -323,7 +404,9 @@ describe("failures against fake gateways", () => {
     const run = await cli(["download", "video_1", "--out", out, "--api-key", KEY, "--base-url", gateway.url]);
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
-    expect(run.stderr).toMatch(/^kling-video: DownloadError: the download of task video_1 broke off after \d+ bytes \(.+\); nothing was saved/);
+    expect(run.stderr).toMatch(
+      /^kling-video: DownloadError: the download of task video_1 broke off after \d+ bytes \(.+\); nothing was saved/,
+    );
     expect(existsSync(out)).toBe(false);
     expect(partials("cut")).toEqual([]);
     await gateway.close();
@@ -334,7 +417,9 @@ describe("on a terminal (pseudo-terminal via script)", () => {
   it("renders the spinner and a live status line, then the URL", async () => {
     const command = `stty cols 100 rows 30; ${process.execPath} ${CLI} create --prompt 'a fox' --wait --poll-interval 100`;
     const run = await new Promise<Run>((resolve) => {
-      const child = spawn("script", ["-qfec", command, "/dev/null"], { env: { PATH: process.env.PATH, TERM: "xterm-256color", ...mockEnv() } });
+      const child = spawn("script", ["-qfec", command, "/dev/null"], {
+        env: { PATH: process.env.PATH, TERM: "xterm-256color", ...mockEnv() },
+      });
       let stdout = "";
       child.stdout.on("data", (chunk) => (stdout += chunk));
       child.on("close", (code) => resolve({ code, stdout, stderr: "" }));

@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeGateway, sendJson, type FakeGateway } from "../support/fake-gateway.js";
+import { type FakeGateway, sendJson, startFakeGateway } from "../support/fake-gateway.js";
 import { resolve, spec } from "../support/spec.js";
 
 const KEY = "sk-good-key";
@@ -14,7 +14,10 @@ const run = promisify(execFile);
 async function conformance(env: Record<string, string>) {
   return run(process.execPath, ["scripts/conformance.mjs"], { env: { ...process.env, ...env } }).then(
     ({ stdout }) => ({ code: 0, stdout }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout + error.stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      code: error.code,
+      stdout: error.stdout + error.stderr,
+    }),
   );
 }
 
@@ -25,7 +28,8 @@ describe("make conformance", () => {
     good = await startFakeGateway(({ req, res }) => {
       if (req.headers.authorization !== `Bearer ${KEY}`) return sendJson(res, 401, errorBody("InvalidApiKeyError"));
       if (req.method === "POST") return sendJson(res, 200, { ...example("TaskQueued"), id: "video_new" });
-      if (req.url === "/v1/videos/video_1" || req.url === "/v1/videos/video_new") return sendJson(res, 200, example("TaskCompleted"));
+      if (req.url === "/v1/videos/video_1" || req.url === "/v1/videos/video_new")
+        return sendJson(res, 200, example("TaskCompleted"));
       return sendJson(res, 404, errorBody("TaskNotFoundError"));
     });
     bad = await startFakeGateway(({ req, res }) => {

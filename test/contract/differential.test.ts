@@ -16,9 +16,11 @@ const validateWithSpec = schemaValidator("CreateVideoTaskRequest");
 const prism = inject("prismUrl");
 
 describe("verdicts on generated request bodies", () => {
-  it(`agree across the SDK validator, Ajv on the spec, and Prism (${runs} bodies)`, async () => {
-    const tally = { accepted: 0, rejected: 0 };
-    const property = fc.asyncProperty(requestBody, async (generated) => {
+  it(
+    `agree across the SDK validator, Ajv on the spec, and Prism (${runs} bodies)`,
+    async () => {
+      const tally = { accepted: 0, rejected: 0 };
+      const property = fc.asyncProperty(requestBody, async (generated) => {
         const body: unknown = JSON.parse(JSON.stringify(generated)); // exactly what goes on the wire
         const sdk = validateCreateVideoTaskRequest(body);
         const spec = validateWithSpec(body);
@@ -27,16 +29,20 @@ describe("verdicts on generated request bodies", () => {
         const verdicts = { sdk, spec, prism: answer.status === 200 };
         expect(verdicts, JSON.stringify(answer.violations)).toEqual({ sdk: spec, spec, prism: spec });
         tally[spec ? "accepted" : "rejected"]++;
-    });
-    // A failure reports its seed and the shrunk body; rerun it with FUZZ_SEED=<seed - worker>.
-    await Promise.all(
-      Array.from({ length: workers }, (_, worker) =>
-        fc.assert(property, { numRuns: Math.ceil(runs / workers), seed: baseSeed + worker }),
-      ),
-    );
-    // Both sides of every rule must be exercised, or agreement proves little.
-    expect(tally.accepted).toBeGreaterThan(runs * 0.05);
-    expect(tally.rejected).toBeGreaterThan(runs * 0.3);
-    console.log(`differential (seed ${baseSeed}): ${runs} bodies, ${tally.accepted} accepted, ${tally.rejected} rejected, all three agreed`);
-  }, Math.max(120_000, runs * 50));
+      });
+      // A failure reports its seed and the shrunk body; rerun it with FUZZ_SEED=<seed - worker>.
+      await Promise.all(
+        Array.from({ length: workers }, (_, worker) =>
+          fc.assert(property, { numRuns: Math.ceil(runs / workers), seed: baseSeed + worker }),
+        ),
+      );
+      // Both sides of every rule must be exercised, or agreement proves little.
+      expect(tally.accepted).toBeGreaterThan(runs * 0.05);
+      expect(tally.rejected).toBeGreaterThan(runs * 0.3);
+      console.log(
+        `differential (seed ${baseSeed}): ${runs} bodies, ${tally.accepted} accepted, ${tally.rejected} rejected, all three agreed`,
+      );
+    },
+    Math.max(120_000, runs * 50),
+  );
 });

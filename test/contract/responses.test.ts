@@ -2,8 +2,8 @@
 // validate against the spec's schema for its status, and come back as a typed VideoTask or
 // the right error class.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startPrism, type PrismServer } from "../../scripts/prism.mjs";
-import { APIError, createVideoClient, type CreateVideoTaskRequest } from "../../src/index.js";
+import { type PrismServer, startPrism } from "../../scripts/prism.mjs";
+import { APIError, type CreateVideoTaskRequest, createVideoClient } from "../../src/index.js";
 import { schemaValidator } from "../support/spec.js";
 
 const isVideoTask = schemaValidator("VideoTask");
@@ -50,7 +50,9 @@ async function exercise(baseUrl: string) {
   for (const [method, statuses] of Object.entries(ERROR_STATUSES)) {
     for (const status of statuses) {
       const failing = recordingClient(baseUrl, `code=${status}`);
-      const error = await (method === "post" ? failing.client.create(BODY) : failing.client.retrieve("video_1")).catch((caught: unknown) => caught);
+      const error = await (method === "post" ? failing.client.create(BODY) : failing.client.retrieve("video_1")).catch(
+        (caught: unknown) => caught,
+      );
       expect(error, `${method} ${status}`).toBeInstanceOf(APIError);
       expect((error as APIError).status).toBe(status);
       expectConforming(failing.received);

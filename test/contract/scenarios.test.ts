@@ -3,15 +3,15 @@
 // the task lifecycle through the spec's named examples.
 import { describe, expect, inject, it } from "vitest";
 import {
-  APIError,
+  type APIError,
   AuthenticationError,
   BadRequestError,
+  type CreateVideoTaskRequest,
   createVideoClient,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
-  type CreateVideoTaskRequest,
 } from "../../src/index.js";
 import { namedRequestExamples, schemaValidator } from "../support/spec.js";
 
@@ -47,14 +47,21 @@ describe("the SDK against Prism", () => {
       apiKey: "sk-test",
       fetch: lifecycleFetch(["queued", "in_progress", "in_progress", "completed"]),
     });
-    const task = await client.generate(pageBodies[0]![1], { pollIntervalMs: 10, onProgress: (t) => void seen.push(`${t.status} ${t.progress}`) });
+    const task = await client.generate(pageBodies[0]![1], {
+      pollIntervalMs: 10,
+      onProgress: (t) => void seen.push(`${t.status} ${t.progress}`),
+    });
     expect(task.status).toBe("completed");
     expect(task.video_url).toMatch(/^https:\/\//);
     expect(seen).toEqual(["queued 0", "in_progress 45", "completed 100"]);
   });
 
   it("wait ends on the failed example with VideoTaskFailedError", async () => {
-    const client = createVideoClient({ baseUrl: prism, apiKey: "sk-test", fetch: lifecycleFetch(["in_progress", "failed"]) });
+    const client = createVideoClient({
+      baseUrl: prism,
+      apiKey: "sk-test",
+      fetch: lifecycleFetch(["in_progress", "failed"]),
+    });
     await expect(client.wait("video_01JH8Y3Z6Q4W9XK2M5N7P8R0ST", { pollIntervalMs: 10 })).rejects.toMatchObject({
       name: "VideoTaskFailedError",
       taskId: "video_01JH8Y3Z6Q4W9XK2M5N7P8R0ST",
@@ -113,23 +120,26 @@ describe("documented error statuses (Prefer: code=...)", () => {
     ["GET", 502, InternalServerError, 2],
     ["GET", 503, InternalServerError, 2],
   ];
-  it.concurrent.each(cases)("%s %i: %o after %i request(s), request id kept", async (method, status, ErrorClass, requests) => {
-    let seen = 0;
-    const client = createVideoClient({
-      baseUrl: prism,
-      apiKey: "sk-test",
-      maxRetries: 1,
-      headers: { prefer: `code=${status}` },
-      fetch: (url, init) => {
-        seen++;
-        return fetch(url, init);
-      },
-    });
-    const call = method === "POST" ? client.create(pageBodies[0]![1]) : client.retrieve("video_1");
-    const error = await call.catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ErrorClass);
-    expect(error).toMatchObject({ status, requestId: "req_7f3a9c1e5b2d4068" });
-    expect((error as APIError).message).not.toBe("");
-    expect(seen).toBe(requests);
-  });
+  it.concurrent.each(cases)(
+    "%s %i: %o after %i request(s), request id kept",
+    async (method, status, ErrorClass, requests) => {
+      let seen = 0;
+      const client = createVideoClient({
+        baseUrl: prism,
+        apiKey: "sk-test",
+        maxRetries: 1,
+        headers: { prefer: `code=${status}` },
+        fetch: (url, init) => {
+          seen++;
+          return fetch(url, init);
+        },
+      });
+      const call = method === "POST" ? client.create(pageBodies[0]![1]) : client.retrieve("video_1");
+      const error = await call.catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ErrorClass);
+      expect(error).toMatchObject({ status, requestId: "req_7f3a9c1e5b2d4068" });
+      expect((error as APIError).message).not.toBe("");
+      expect(seen).toBe(requests);
+    },
+  );
 });

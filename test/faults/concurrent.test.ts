@@ -3,7 +3,7 @@
 // ever sent again once the gateway has taken it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVideoClient, KlingVideoError, type VideoTask } from "../../src/index.js";
-import { sendJson, startFakeGateway, type FakeGateway } from "../support/fake-gateway.js";
+import { type FakeGateway, sendJson, startFakeGateway } from "../support/fake-gateway.js";
 import { API_KEY, task } from "../support/scripted-fetch.js";
 
 const CALLS = 200;
@@ -38,7 +38,12 @@ describe(`${CALLS} concurrent generate() calls with random faults (seed ${SEED})
         if (fault < 0.2) return sendJson(res, 503, { error: { message: "overloaded" } }); // not taken either
         const id = `video_${marker}_${log.posts}`;
         log.takenAtPost ??= log.posts;
-        tasks.set(id, { polls: 0, finishAfter: 1 + Math.floor(roll() * 4), fails: roll() < 0.1, oddStatus: roll() < 0.1 });
+        tasks.set(id, {
+          polls: 0,
+          finishAfter: 1 + Math.floor(roll() * 4),
+          fails: roll() < 0.1,
+          oddStatus: roll() < 0.1,
+        });
         if (fault < 0.25) return void socket.destroy(); // took it, then the connection broke
         if (fault < 0.3) return sendJson(res, 500, { error: { message: "took it, then crashed" } });
         log.answeredId = id;
@@ -52,10 +57,19 @@ describe(`${CALLS} concurrent generate() calls with random faults (seed ${SEED})
       if (!state) return sendJson(res, 404, { error: { message: "no such task" } });
       state.polls++;
       if (state.polls < state.finishAfter) {
-        return sendJson(res, 200, task({ id, status: state.oddStatus ? "succeed" : "in_progress", progress: state.polls * 20 }));
+        return sendJson(
+          res,
+          200,
+          task({ id, status: state.oddStatus ? "succeed" : "in_progress", progress: state.polls * 20 }),
+        );
       }
-      if (state.fails) return sendJson(res, 200, task({ id, status: "failed", error: { code: "provider_error", message: "no" } }));
-      return sendJson(res, 200, task({ id, status: "completed", progress: 100, video_url: `https://cdn.example.com/${id}.mp4` }));
+      if (state.fails)
+        return sendJson(res, 200, task({ id, status: "failed", error: { code: "provider_error", message: "no" } }));
+      return sendJson(
+        res,
+        200,
+        task({ id, status: "completed", progress: 100, video_url: `https://cdn.example.com/${id}.mp4` }),
+      );
     });
   });
   afterAll(() => gateway?.close());
@@ -69,7 +83,10 @@ describe(`${CALLS} concurrent generate() calls with random faults (seed ${SEED})
       Array.from({ length: CALLS }, (_, index) =>
         client
           .generate({ model: "kling-v3-std-silent", prompt: `call-${index}` }, { pollIntervalMs: 5, timeoutMs: 30_000 })
-          .then((video: VideoTask) => ({ index, video }), (error: unknown) => ({ index, error })),
+          .then(
+            (video: VideoTask) => ({ index, video }),
+            (error: unknown) => ({ index, error }),
+          ),
       ),
     );
     process.off("unhandledRejection", onUnhandled);

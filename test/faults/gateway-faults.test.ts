@@ -3,18 +3,18 @@
 // second create where the task may have been taken, the task id kept, and nothing left open.
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { freePort } from "../../scripts/prism.mjs";
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
   createVideoClient,
   InternalServerError,
   RateLimitError,
+  type VideoClientOptions,
   VideoUrlExpiredError,
   WaitTimeoutError,
-  type VideoClientOptions,
 } from "../../src/index.js";
-import { freePort } from "../../scripts/prism.mjs";
-import { sendJson, startFakeGateway, type FakeGateway, type Handler } from "../support/fake-gateway.js";
+import { type FakeGateway, type Handler, sendJson, startFakeGateway } from "../support/fake-gateway.js";
 import { API_KEY, task } from "../support/scripted-fetch.js";
 import { trackTimers } from "../support/timers.js";
 
@@ -56,7 +56,12 @@ const fail = <T>(call: Promise<T>) =>
   call.then(
     () => expect.unreachable("the call succeeded"),
     (error: unknown) => {
-      for (const rendering of [String(error), (error as Error).stack, JSON.stringify(error), inspect(error, { depth: 10, showHidden: true })]) {
+      for (const rendering of [
+        String(error),
+        (error as Error).stack,
+        JSON.stringify(error),
+        inspect(error, { depth: 10, showHidden: true }),
+      ]) {
         expect(rendering).not.toContain(API_KEY);
       }
       return error;
@@ -73,7 +78,8 @@ describe("429 with a server-given wait", () => {
     const arrivals: number[] = [];
     const { server, client } = await serve(({ res, index }) => {
       arrivals.push(Date.now());
-      if (index % 2 === 0) return sendJson(res, 429, { error: { message: "slow down", type: "rate_limit_error" } }, headers());
+      if (index % 2 === 0)
+        return sendJson(res, 429, { error: { message: "slow down", type: "rate_limit_error" } }, headers());
       sendJson(res, 200, task());
     });
     await client().retrieve("video_123");
@@ -85,7 +91,12 @@ describe("429 with a server-given wait", () => {
 
   it("gives up after maxRetries with RateLimitError and the request id", async () => {
     const { server, client } = await serve(({ res }) =>
-      sendJson(res, 429, { error: { message: "slow down", code: "rate_limit_exceeded" } }, { "retry-after-ms": "20", "x-request-id": "req_429" }),
+      sendJson(
+        res,
+        429,
+        { error: { message: "slow down", code: "rate_limit_exceeded" } },
+        { "retry-after-ms": "20", "x-request-id": "req_429" },
+      ),
     );
     const error = await fail(client().create(BODY));
     expect(error).toBeInstanceOf(RateLimitError);
@@ -104,7 +115,9 @@ describe("5xx runs", () => {
   });
 
   it.each([500, 502, 503])("POST: %i is never resent (the task may exist)", async (status) => {
-    const { server, client } = await serve(({ res }) => sendJson(res, status, { error: { message: "upstream hiccup" } }));
+    const { server, client } = await serve(({ res }) =>
+      sendJson(res, status, { error: { message: "upstream hiccup" } }),
+    );
     const error = await fail(client().create(BODY));
     expect(error).toBeInstanceOf(InternalServerError);
     expect(posts(server)).toBe(1);
@@ -112,7 +125,9 @@ describe("5xx runs", () => {
 
   it("an HTML 502 page: InternalServerError with the page title, GET retried twice", async () => {
     const { server, client } = await serve(({ res }) =>
-      res.writeHead(502, { "content-type": "text/html" }).end("<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>"),
+      res
+        .writeHead(502, { "content-type": "text/html" })
+        .end("<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>"),
     );
     const error = await fail(client().retrieve("video_123"));
     expect(error).toBeInstanceOf(InternalServerError);
@@ -220,10 +235,16 @@ describe("tasks that do not end well", () => {
   });
 
   it("a status the spec does not know: reported through onProgress, bounded by the deadline", async () => {
-    const { client } = await serve(({ req, res }) => sendJson(res, 200, task({ status: req.method === "POST" ? "queued" : "succeed" })));
+    const { client } = await serve(({ req, res }) =>
+      sendJson(res, 200, task({ status: req.method === "POST" ? "queued" : "succeed" })),
+    );
     const statuses: string[] = [];
     const error = await fail(
-      client().generate(BODY, { pollIntervalMs: 50, timeoutMs: 400, onProgress: (seen) => void statuses.push(seen.status) }),
+      client().generate(BODY, {
+        pollIntervalMs: 50,
+        timeoutMs: 400,
+        onProgress: (seen) => void statuses.push(seen.status),
+      }),
     );
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect((error as WaitTimeoutError).taskId).toBe("video_123");
@@ -232,7 +253,8 @@ describe("tasks that do not end well", () => {
 
   it("a video_url that answers 403 (expired): VideoUrlExpiredError with the task id", async () => {
     const { server, client } = await serve(({ req, res }) => {
-      if (req.url?.startsWith("/storage/")) return res.writeHead(403, { "content-type": "application/xml" }).end("<Error>Expired</Error>");
+      if (req.url?.startsWith("/storage/"))
+        return res.writeHead(403, { "content-type": "application/xml" }).end("<Error>Expired</Error>");
       sendJson(res, 200, task({ status: "completed", video_url: `${server.url}/storage/video_123.mp4` }));
     });
     const done = await client().generate(BODY, { pollIntervalMs: 10 });

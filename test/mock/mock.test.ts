@@ -1,32 +1,35 @@
 // kling-video/mock through MSW in Node (setupServer), driven by the SDK: tasks move, scenarios
 // happen, invalid requests get the SDK validator's own messages, and every response the mock
 // produces validates against the spec.
-import { http, HttpResponse } from "msw";
+import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { SAMPLE_VIDEO_MP4_BASE64 } from "../../assets/sample-video.js";
 import {
   APIConnectionError,
   BadRequestError,
+  type CreateVideoTaskRequest,
   checkCreateVideoTaskRequest,
   createVideoClient,
   RateLimitError,
+  type VideoTask,
   VideoTaskFailedError,
   VideoUrlExpiredError,
-  type CreateVideoTaskRequest,
-  type VideoTask,
 } from "../../src/index.js";
 import { createMockGateway, videoMockHandlers } from "../../src/mock/index.js";
-import { SAMPLE_VIDEO_MP4_BASE64 } from "../../generated/sample-video.js";
 import { invalidCases } from "../fixtures/request-cases.js";
 import { schemaValidator } from "../support/spec.js";
 
 const BASE = "https://mock.kling.test";
 let clock = 1_764_086_400_000;
-const server = setupServer(...videoMockHandlers({ baseUrl: BASE, durationMs: 10_000, queueMs: 2_000, now: () => clock }));
+const server = setupServer(
+  ...videoMockHandlers({ baseUrl: BASE, durationMs: 10_000, queueMs: 2_000, now: () => clock }),
+);
 const responses: { status: number; body: unknown; contentType: string | null }[] = [];
 server.events.on("response:mocked", async ({ response }) => {
   const contentType = response.headers.get("content-type");
-  if (contentType?.includes("json")) responses.push({ status: response.status, contentType, body: await response.clone().json() });
+  if (contentType?.includes("json"))
+    responses.push({ status: response.status, contentType, body: await response.clone().json() });
 });
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
@@ -44,7 +47,13 @@ describe("the mock lifecycle", () => {
       clock += step - (seen.length ? [1_000, 2_500, 5_000, 8_000, 10_000][seen.length - 1]! : 0);
       seen.push(await client.retrieve(created.id));
     }
-    expect(seen.map((task) => task.status)).toEqual(["queued", "in_progress", "in_progress", "in_progress", "completed"]);
+    expect(seen.map((task) => task.status)).toEqual([
+      "queued",
+      "in_progress",
+      "in_progress",
+      "in_progress",
+      "completed",
+    ]);
     const progress = seen.map((task) => task.progress);
     expect(progress).toEqual([0, 6, 37, 75, 100]);
     const video = await client.download(seen.at(-1)!);
@@ -80,7 +89,9 @@ describe("scenarios, by prompt marker or by option", () => {
   });
 
   it("[mock:rate-limit] answers 429 with Retry-After", async () => {
-    const error = await client.create({ ...BODY, prompt: "[mock:rate-limit] a fox" }).catch((caught: unknown) => caught);
+    const error = await client
+      .create({ ...BODY, prompt: "[mock:rate-limit] a fox" })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).headers.get("retry-after")).toBe("2");
   });
@@ -107,22 +118,29 @@ describe("scenarios, by prompt marker or by option", () => {
 
 describe("invalid requests", () => {
   const raw = createVideoClient({ baseUrl: BASE, apiKey: "sk-mock", validate: false, maxRetries: 0 });
-  it.each(invalidCases.filter((testCase) => typeof testCase.body === "object" && testCase.body !== null && !Array.isArray(testCase.body)).map((testCase) => [testCase.name, testCase] as const))(
-    "%s: 400 with the SDK validator's messages",
-    async (_, testCase) => {
-      const error = await raw.create(testCase.body as CreateVideoTaskRequest).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(BadRequestError);
-      const issues = checkCreateVideoTaskRequest(testCase.body);
-      expect((error as BadRequestError).message).toBe(`400 ${issues.map((issue) => issue.message).join("; ")}`);
-      expect((error as BadRequestError).param).toBe(issues[0]!.path || null);
-      expect((error as BadRequestError).type).toBe("invalid_request_error");
-    },
-  );
+  it.each(
+    invalidCases
+      .filter(
+        (testCase) => typeof testCase.body === "object" && testCase.body !== null && !Array.isArray(testCase.body),
+      )
+      .map((testCase) => [testCase.name, testCase] as const),
+  )("%s: 400 with the SDK validator's messages", async (_, testCase) => {
+    const error = await raw.create(testCase.body as CreateVideoTaskRequest).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BadRequestError);
+    const issues = checkCreateVideoTaskRequest(testCase.body);
+    expect((error as BadRequestError).message).toBe(`400 ${issues.map((issue) => issue.message).join("; ")}`);
+    expect((error as BadRequestError).param).toBe(issues[0]!.path || null);
+    expect((error as BadRequestError).type).toBe("invalid_request_error");
+  });
 
   it("a body that is not JSON is a 400 too", async () => {
     const gateway = createMockGateway();
     const response = await gateway.handle(
-      new Request(`${BASE}/v1/video/generations`, { method: "POST", headers: { authorization: "Bearer x" }, body: "{oops" }),
+      new Request(`${BASE}/v1/video/generations`, {
+        method: "POST",
+        headers: { authorization: "Bearer x" },
+        body: "{oops",
+      }),
     );
     expect(response!.status).toBe(400);
   });

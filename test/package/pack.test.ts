@@ -16,20 +16,36 @@ let packedFiles: string[];
 
 beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), "kling-consumer-"));
-  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", project], { cwd: repo, maxBuffer: 1 << 24 });
+  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", project], {
+    cwd: repo,
+    maxBuffer: 1 << 24,
+  });
   const [packed] = JSON.parse(stdout.slice(stdout.search(/^\[/m))) as { filename: string; files: { path: string }[] }[];
   packedFiles = packed!.files.map((file) => file.path);
   await writeFile(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   await writeFile(
     join(project, "tsconfig.json"),
     JSON.stringify({
-      compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", lib: ["ES2022", "DOM"], outDir: "out", skipLibCheck: false, types: [] },
+      compilerOptions: {
+        strict: true,
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        target: "ES2022",
+        lib: ["ES2022", "DOM"],
+        outDir: "out",
+        skipLibCheck: false,
+        types: [],
+      },
       files: ["consumer.ts"],
     }),
   );
   await copyFile(join(repo, "test/package/consumer.ts.txt"), join(project, "consumer.ts"));
   // Offline: openapi-fetch comes from the npm cache that `npm ci` filled.
-  await run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", join(project, packed!.filename)], { cwd: project });
+  await run(
+    "npm",
+    ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", join(project, packed!.filename)],
+    { cwd: project },
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -44,7 +60,12 @@ describe("the packed package", () => {
     expect(packedFiles).toContain("generated/openapi.yaml");
     expect(packedFiles).toContain("dist/cli.js");
     expect(packedFiles).toContain("dist/src/mock/index.js");
-    const unexpected = packedFiles.filter((file) => !/^(dist\/(src|generated)\/|dist\/cli\.js$|generated\/openapi\.yaml$|package\.json$|README\.md$|LICENSE$)/.test(file));
+    const unexpected = packedFiles.filter(
+      (file) =>
+        !/^(dist\/(src|generated)\/|dist\/cli\.js$|generated\/openapi\.yaml$|package\.json$|README\.md$|LICENSE$)/.test(
+          file,
+        ),
+    );
     expect(unexpected).toEqual([]);
   });
 
@@ -54,7 +75,10 @@ describe("the packed package", () => {
     expect(manifest.sideEffects).toBe(false);
     expect(manifest.exports["."]).toEqual({ types: "./dist/src/index.d.ts", default: "./dist/src/index.js" });
     expect(Object.keys(manifest.dependencies)).toEqual(["openapi-fetch"]);
-    expect(manifest.exports["./mock"]).toEqual({ types: "./dist/src/mock/index.d.ts", default: "./dist/src/mock/index.js" });
+    expect(manifest.exports["./mock"]).toEqual({
+      types: "./dist/src/mock/index.d.ts",
+      default: "./dist/src/mock/index.js",
+    });
     expect(manifest.peerDependenciesMeta).toEqual({ msw: { optional: true } });
   });
 
@@ -68,7 +92,9 @@ describe("the packed package", () => {
     // msw is not installed in the consumer project: loading the main entry must not need it.
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: project });
     expect(stdout.trim()).toBe("function");
-    const mock = await run(process.execPath, ["--input-type=module", "-e", `await import("kling-video/mock")`], { cwd: project }).catch((error: Error) => error);
+    const mock = await run(process.execPath, ["--input-type=module", "-e", `await import("kling-video/mock")`], {
+      cwd: project,
+    }).catch((error: Error) => error);
     expect(String((mock as Error).message)).toMatch(/Cannot find package 'msw'/);
   });
 

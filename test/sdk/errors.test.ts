@@ -12,11 +12,14 @@ import {
   RateLimitError,
   UnprocessableEntityError,
 } from "../../src/index.js";
-import { API_KEY, apiError, json, scriptedFetch, type Step } from "../support/scripted-fetch.js";
+import { API_KEY, apiError, json, type Step, scriptedFetch } from "../support/scripted-fetch.js";
 
 const clientWith = (...steps: Step[]) => {
   const fetchImpl = scriptedFetch(...steps);
-  return { fetchImpl, client: createVideoClient({ baseUrl: "http://127.0.0.1:4010", apiKey: API_KEY, fetch: fetchImpl, maxRetries: 0 }) };
+  return {
+    fetchImpl,
+    client: createVideoClient({ baseUrl: "http://127.0.0.1:4010", apiKey: API_KEY, fetch: fetchImpl, maxRetries: 0 }),
+  };
 };
 
 describe("API errors", () => {
@@ -33,7 +36,9 @@ describe("API errors", () => {
     [503, InternalServerError],
     [504, InternalServerError],
   ])("%i becomes %o with the server's fields", async (status, ErrorClass) => {
-    const { client } = clientWith(apiError(status, {}, { message: "the server's words", code: "some_code", type: "some_type", param: "prompt" }));
+    const { client } = clientWith(
+      apiError(status, {}, { message: "the server's words", code: "some_code", type: "some_type", param: "prompt" }),
+    );
     const error = await client.retrieve("video_1").catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ErrorClass);
     expect(error).toBeInstanceOf(APIError);
@@ -73,12 +78,16 @@ describe("API errors", () => {
   });
 
   it("a 200 that is not JSON, or has no task id, is an InvalidResponseError", async () => {
-    const garbled = clientWith(() => new Response('{"id": "video_1", "sta', { status: 200, headers: { "x-request-id": "req_9" } }));
+    const garbled = clientWith(
+      () => new Response('{"id": "video_1", "sta', { status: 200, headers: { "x-request-id": "req_9" } }),
+    );
     const error = await garbled.client.retrieve("video_1").catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidResponseError);
     expect(error).toMatchObject({ status: 200, requestId: "req_9" });
     const noId = clientWith(json(200, { status: "queued" }));
-    await expect(noId.client.create({ model: "kling-v3-std-silent", prompt: "a" })).rejects.toThrow(/without a task id/);
+    await expect(noId.client.create({ model: "kling-v3-std-silent", prompt: "a" })).rejects.toThrow(
+      /without a task id/,
+    );
   });
 
   it("serialize to JSON without headers or body", async () => {
@@ -92,6 +101,7 @@ describe("API errors", () => {
       type: "server_error",
       param: null,
       requestId: "req_429",
+      taskMayExist: false,
     });
   });
 });

@@ -20,9 +20,15 @@ describe("timers", () => {
     const created = await client.create({ model: "kling-v3-std-silent", prompt: "a" });
     await client.retrieve(created.id);
     await client.wait(created.id, { pollIntervalMs: 5 });
-    const running = createVideoClient({ baseUrl: "http://127.0.0.1:4010", apiKey: API_KEY, fetch: scriptedFetch(json(200, task({ status: "in_progress" }))) });
+    const running = createVideoClient({
+      baseUrl: "http://127.0.0.1:4010",
+      apiKey: API_KEY,
+      fetch: scriptedFetch(json(200, task({ status: "in_progress" }))),
+    });
     const aborted = new AbortController();
-    const stopped = running.wait(created.id, { pollIntervalMs: 60_000, signal: aborted.signal }).catch((error: Error) => error.name);
+    const stopped = running
+      .wait(created.id, { pollIntervalMs: 60_000, signal: aborted.signal })
+      .catch((error: Error) => error.name);
     await new Promise((resolve) => setImmediate(resolve));
     expect(pending.size).toBeGreaterThan(0); // the wait's deadline and its sleep are running
     aborted.abort();

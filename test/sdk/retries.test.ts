@@ -9,7 +9,16 @@ import {
   RateLimitError,
   type VideoClientOptions,
 } from "../../src/index.js";
-import { API_KEY, apiError, hang, json, networkError, scriptedFetch, task, type Step } from "../support/scripted-fetch.js";
+import {
+  API_KEY,
+  apiError,
+  hang,
+  json,
+  networkError,
+  type Step,
+  scriptedFetch,
+  task,
+} from "../support/scripted-fetch.js";
 
 const BODY = { model: "kling-v3-std-silent", prompt: "a fox" } as const;
 
@@ -74,7 +83,11 @@ describe("GET retries", () => {
 
   it.each([
     ["Retry-After in seconds", { "retry-after": "3" }, 3000],
-    ["Retry-After as an HTTP date", { "retry-after": new Date(Date.parse("2026-11-25T12:00:07Z")).toUTCString() }, 7000],
+    [
+      "Retry-After as an HTTP date",
+      { "retry-after": new Date(Date.parse("2026-11-25T12:00:07Z")).toUTCString() },
+      7000,
+    ],
     ["retry-after-ms", { "retry-after-ms": "1250", "retry-after": "9" }, 1250],
   ])("honours %s", async (_, headers, expected) => {
     const { fetchImpl, client } = setup([apiError(429, headers), json(200, task())]);

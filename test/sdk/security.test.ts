@@ -2,19 +2,34 @@
 // never sent in clear text to a remote host.
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createVideoClient, KlingVideoError, type CreateVideoTaskRequest, type VideoClient } from "../../src/index.js";
-import { API_KEY, apiError, hang, json, networkError, scriptedFetch, task, type Step } from "../support/scripted-fetch.js";
+import { type CreateVideoTaskRequest, createVideoClient, KlingVideoError, type VideoClient } from "../../src/index.js";
+import {
+  API_KEY,
+  apiError,
+  hang,
+  json,
+  networkError,
+  type Step,
+  scriptedFetch,
+  task,
+} from "../support/scripted-fetch.js";
 
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());
 
 function setup(...steps: Step[]) {
   const fetchImpl = scriptedFetch(...steps);
-  return { fetchImpl, client: createVideoClient({ baseUrl: "http://127.0.0.1:4010", apiKey: API_KEY, fetch: fetchImpl, timeoutMs: 1000 }) };
+  return {
+    fetchImpl,
+    client: createVideoClient({ baseUrl: "http://127.0.0.1:4010", apiKey: API_KEY, fetch: fetchImpl, timeoutMs: 1000 }),
+  };
 }
 async function failure(call: (client: VideoClient) => Promise<unknown>, ...steps: Step[]): Promise<unknown> {
   const { client } = setup(...steps);
-  const outcome = call(client).then(() => undefined, (error: unknown) => error);
+  const outcome = call(client).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   await vi.runAllTimersAsync();
   const error = await outcome;
   expect(error).toBeInstanceOf(Error);
@@ -40,17 +55,47 @@ describe("the API key", () => {
       `${status}`,
       () => failure((client) => client.retrieve("video_1"), apiError(status)),
     ]),
-    ["401 quoting the key", () => failure((client) => client.create(BODY), apiError(401, {}, { message: `Incorrect API key: ${API_KEY}` }))],
-    ["HTML 502", () => failure((client) => client.retrieve("v"), () => new Response(`<title>Bad ${API_KEY}</title>`, { status: 502 }))],
+    [
+      "401 quoting the key",
+      () => failure((client) => client.create(BODY), apiError(401, {}, { message: `Incorrect API key: ${API_KEY}` })),
+    ],
+    [
+      "HTML 502",
+      () =>
+        failure(
+          (client) => client.retrieve("v"),
+          () => new Response(`<title>Bad ${API_KEY}</title>`, { status: 502 }),
+        ),
+    ],
     ["connection refused", () => failure((client) => client.create(BODY), networkError("ECONNREFUSED"))],
     ["connection reset", () => failure((client) => client.create(BODY), networkError("ECONNRESET"))],
     ["timeout", () => failure((client) => client.create(BODY), hang)],
     ["abort", () => failure((client) => client.create(BODY, { signal: AbortSignal.abort() }), hang)],
-    ["validation", () => failure((client) => client.create({ ...BODY, duration: 99 } as CreateVideoTaskRequest), json(200, task()))],
-    ["invalid JSON", () => failure((client) => client.retrieve("v"), () => new Response("{oops", { status: 200 }))],
-    ["task failed", () => failure((client) => client.wait("v"), json(200, task({ status: "failed", error: { message: "x" } })))],
+    [
+      "validation",
+      () => failure((client) => client.create({ ...BODY, duration: 99 } as CreateVideoTaskRequest), json(200, task())),
+    ],
+    [
+      "invalid JSON",
+      () =>
+        failure(
+          (client) => client.retrieve("v"),
+          () => new Response("{oops", { status: 200 }),
+        ),
+    ],
+    [
+      "task failed",
+      () => failure((client) => client.wait("v"), json(200, task({ status: "failed", error: { message: "x" } }))),
+    ],
     ["wait deadline", () => failure((client) => client.wait("v", { timeoutMs: 10 }), hang)],
-    ["expired video", () => failure((client) => client.download("https://cdn.example.com/v.mp4"), () => new Response("", { status: 410 }))],
+    [
+      "expired video",
+      () =>
+        failure(
+          (client) => client.download("https://cdn.example.com/v.mp4"),
+          () => new Response("", { status: 410 }),
+        ),
+    ],
   ];
   it.each(paths)("never appears in the error of: %s", async (_, produce) => {
     const error = await produce();
@@ -78,19 +123,26 @@ describe("plain http", () => {
     "to %s with a key is refused",
     (baseUrl) => {
       expect(() => createVideoClient({ baseUrl, apiKey: API_KEY })).toThrow(KlingVideoError);
-      expect(() => createVideoClient({ baseUrl, apiKey: API_KEY })).toThrow(/Refusing to send the API key over plain http/);
+      expect(() => createVideoClient({ baseUrl, apiKey: API_KEY })).toThrow(
+        /refusing to send the API key in clear text/,
+      );
     },
   );
 
-  it.each(["http://127.0.0.1:4010", "http://localhost:4010", "http://[::1]:4010", "http://127.1.2.3", "https://gateway.example.com"])(
-    "to %s is allowed",
-    (baseUrl) => {
-      expect(() => createVideoClient({ baseUrl, apiKey: API_KEY })).not.toThrow();
-    },
-  );
+  it.each([
+    "http://127.0.0.1:4010",
+    "http://localhost:4010",
+    "http://[::1]:4010",
+    "http://127.1.2.3",
+    "https://gateway.example.com",
+  ])("to %s is allowed", (baseUrl) => {
+    expect(() => createVideoClient({ baseUrl, apiKey: API_KEY })).not.toThrow();
+  });
 
   it("is allowed with allowInsecureHttp: true, and without a key", () => {
-    expect(() => createVideoClient({ baseUrl: "http://gateway.lan", apiKey: API_KEY, allowInsecureHttp: true })).not.toThrow();
+    expect(() =>
+      createVideoClient({ baseUrl: "http://gateway.lan", apiKey: API_KEY, allowInsecureHttp: true }),
+    ).not.toThrow();
     expect(() => createVideoClient({ baseUrl: "http://gateway.lan", apiKey: "" })).not.toThrow();
   });
 

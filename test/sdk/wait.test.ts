@@ -3,11 +3,11 @@ import {
   APIUserAbortError,
   createVideoClient,
   NotFoundError,
+  type VideoTask,
   VideoTaskFailedError,
   WaitTimeoutError,
-  type VideoTask,
 } from "../../src/index.js";
-import { API_KEY, apiError, json, networkError, scriptedFetch, task, type Step } from "../support/scripted-fetch.js";
+import { API_KEY, apiError, json, networkError, type Step, scriptedFetch, task } from "../support/scripted-fetch.js";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -20,10 +20,16 @@ afterEach(() => {
 
 function setup(...steps: Step[]) {
   const fetchImpl = scriptedFetch(...steps);
-  return { fetchImpl, client: createVideoClient({ baseUrl: "http://127.0.0.1:4010", apiKey: API_KEY, fetch: fetchImpl }) };
+  return {
+    fetchImpl,
+    client: createVideoClient({ baseUrl: "http://127.0.0.1:4010", apiKey: API_KEY, fetch: fetchImpl }),
+  };
 }
 async function settle<T>(call: Promise<T>): Promise<T | unknown> {
-  const outcome = call.then((value) => value, (error: unknown) => error);
+  const outcome = call.then(
+    (value) => value,
+    (error: unknown) => error,
+  );
   await vi.runAllTimersAsync();
   return outcome;
 }
@@ -43,7 +49,10 @@ describe("wait", () => {
     const { fetchImpl, client } = setup(...lifecycle);
     const seen: string[] = [];
     const result = await settle(
-      client.wait("video_123", { pollIntervalMs: 2000, onProgress: (t) => void seen.push(`${t.status}:${t.progress}`) }),
+      client.wait("video_123", {
+        pollIntervalMs: 2000,
+        onProgress: (t) => void seen.push(`${t.status}:${t.progress}`),
+      }),
     );
     expect(result).toMatchObject({ status: "completed", video_url: "https://cdn.example.com/v.mp4" });
     expect(seen).toEqual(["queued:0", "in_progress:10", "in_progress:70", "completed:100"]);
@@ -83,7 +92,9 @@ describe("wait", () => {
   it("throws WaitTimeoutError with the task id and last task at the deadline", async () => {
     const stuck = task({ status: "in_progress", progress: 42 });
     const { fetchImpl, client } = setup(json(200, stuck));
-    const error = (await settle(client.wait("video_123", { pollIntervalMs: 1000, timeoutMs: 10_500 }))) as WaitTimeoutError;
+    const error = (await settle(
+      client.wait("video_123", { pollIntervalMs: 1000, timeoutMs: 10_500 }),
+    )) as WaitTimeoutError;
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect(error.taskId).toBe("video_123");
     expect(error.lastTask).toEqual(stuck);
@@ -94,7 +105,9 @@ describe("wait", () => {
   it("reports an unknown status through onProgress and keeps polling until the deadline", async () => {
     const { fetchImpl, client } = setup(json(200, task({ status: "succeed" })));
     const seen: unknown[] = [];
-    const error = await settle(client.wait("video_123", { pollIntervalMs: 1000, timeoutMs: 5500, onProgress: (t) => void seen.push(t.status) }));
+    const error = await settle(
+      client.wait("video_123", { pollIntervalMs: 1000, timeoutMs: 5500, onProgress: (t) => void seen.push(t.status) }),
+    );
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect(seen).toEqual(["succeed"]);
     expect(fetchImpl.calls).toHaveLength(6);
@@ -103,8 +116,12 @@ describe("wait", () => {
   it("rides out transient failures (network, 429, 5xx) and keeps polling", async () => {
     const { fetchImpl, client } = setup(
       json(200, task()),
-      networkError("ECONNRESET"), networkError("ECONNRESET"), networkError("ECONNRESET"),
-      apiError(503), apiError(503), apiError(503),
+      networkError("ECONNRESET"),
+      networkError("ECONNRESET"),
+      networkError("ECONNRESET"),
+      apiError(503),
+      apiError(503),
+      apiError(503),
       json(200, task({ status: "completed" })),
     );
     expect(await settle(client.wait("video_123", { pollIntervalMs: 1000 }))).toMatchObject({ status: "completed" });
@@ -141,10 +158,15 @@ describe("wait", () => {
 describe("generate", () => {
   it("creates, calls onCreated with the id before polling, then waits", async () => {
     const order: string[] = [];
-    const fetchImpl = scriptedFetch(...[json(200, task()), ...lifecycle].map((step): Step => (request) => {
-      order.push(request.method);
-      return step(request);
-    }));
+    const fetchImpl = scriptedFetch(
+      ...[json(200, task()), ...lifecycle].map(
+        (step): Step =>
+          (request) => {
+            order.push(request.method);
+            return step(request);
+          },
+      ),
+    );
     const client = createVideoClient({ baseUrl: "http://127.0.0.1:4010", apiKey: API_KEY, fetch: fetchImpl });
     const result = await settle(
       client.generate(
@@ -163,7 +185,9 @@ describe("generate", () => {
   ];
   it.each(afterCreation)("a %s after creation carries taskId", async (_, steps, ErrorClass) => {
     const { fetchImpl, client } = setup(json(200, task()), ...steps);
-    const error = await settle(client.generate({ model: "kling-v3-std-silent", prompt: "a" }, { pollIntervalMs: 100, timeoutMs: 1000 }));
+    const error = await settle(
+      client.generate({ model: "kling-v3-std-silent", prompt: "a" }, { pollIntervalMs: 100, timeoutMs: 1000 }),
+    );
     expect(error).toBeInstanceOf(ErrorClass);
     expect((error as { taskId: string }).taskId).toBe("video_123");
     expect(fetchImpl.calls.filter((call) => call.method === "POST")).toHaveLength(1);
@@ -172,12 +196,26 @@ describe("generate", () => {
   it("errors thrown by onCreated or onProgress carry taskId too", async () => {
     const first = setup(json(200, task()));
     const fromOnCreated = await settle(
-      first.client.generate({ model: "kling-v3-std-silent", prompt: "a" }, { onCreated: () => { throw new Error("db down"); } }),
+      first.client.generate(
+        { model: "kling-v3-std-silent", prompt: "a" },
+        {
+          onCreated: () => {
+            throw new Error("db down");
+          },
+        },
+      ),
     );
     expect(fromOnCreated).toMatchObject({ message: "db down", taskId: "video_123" });
     const second = setup(json(200, task()));
     const fromOnProgress = await settle(
-      second.client.generate({ model: "kling-v3-std-silent", prompt: "a" }, { onProgress: () => { throw new Error("ui gone"); } }),
+      second.client.generate(
+        { model: "kling-v3-std-silent", prompt: "a" },
+        {
+          onProgress: () => {
+            throw new Error("ui gone");
+          },
+        },
+      ),
     );
     expect(fromOnProgress).toMatchObject({ message: "ui gone", taskId: "video_123" });
   });
@@ -185,7 +223,9 @@ describe("generate", () => {
   it("abort after creation carries taskId", async () => {
     const controller = new AbortController();
     const { client } = setup(json(200, task()));
-    const call = client.generate({ model: "kling-v3-std-silent", prompt: "a" }, { signal: controller.signal }).catch((error: unknown) => error);
+    const call = client
+      .generate({ model: "kling-v3-std-silent", prompt: "a" }, { signal: controller.signal })
+      .catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(6000);
     controller.abort();
     expect(await call).toMatchObject({ name: "APIUserAbortError", taskId: "video_123" });

@@ -19,7 +19,10 @@ describe("supply chain", () => {
   it("the runtime dependency tree is openapi-fetch (and its type helpers) alone, as the README lists", async () => {
     const { stdout } = await run("npm", ["ls", "--omit=dev", "--all", "--json"], { cwd: repo });
     const runtime = flatten(JSON.parse(stdout) as Tree);
-    expect(runtime.map((entry) => entry.replace(/@[^@]+$/, ""))).toEqual(["openapi-fetch", "openapi-typescript-helpers"]);
+    expect(runtime.map((entry) => entry.replace(/@[^@]+$/, ""))).toEqual([
+      "openapi-fetch",
+      "openapi-typescript-helpers",
+    ]);
     const readme = await readFile(join(repo, "README.md"), "utf8");
     for (const entry of runtime) expect(readme).toContain(entry);
   }, 60_000);
@@ -28,12 +31,17 @@ describe("supply chain", () => {
     const planted = [".env", "scratch.log", "src/.env", "notes.tmp"].map((file) => join(repo, file));
     try {
       await Promise.all(planted.map((file) => writeFile(file, "API_KEY=sk-should-never-ship\n")));
-      const { stdout } = await run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: repo, maxBuffer: 1 << 24 });
+      const { stdout } = await run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+        cwd: repo,
+        maxBuffer: 1 << 24,
+      });
       const [packed] = JSON.parse(stdout) as { files: { path: string }[] }[];
       const files = packed!.files.map((file) => file.path);
       expect(files.length).toBeGreaterThan(10);
       for (const file of files) {
-        expect(file).toMatch(/^(dist\/(src|generated)\/|dist\/cli\.js$|generated\/openapi\.yaml$|package\.json$|README\.md$|LICENSE$)/);
+        expect(file).toMatch(
+          /^(dist\/(src|generated)\/|dist\/cli\.js$|generated\/openapi\.yaml$|package\.json$|README\.md$|LICENSE$)/,
+        );
         expect(file).not.toMatch(/(^|\/)(test|\.env|.*\.test\.|.*\.tmp$|.*\.log$)/);
       }
     } finally {

@@ -5,8 +5,8 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
 import type { ValidateFunction } from "ajv";
+import { describe, expect, it } from "vitest";
 import { compileSchema, resolve, schemaValidator, spec } from "../support/spec.js";
 
 type Node = Record<string, unknown>;
@@ -71,12 +71,16 @@ describe("Redocly's example rule", () => {
   const run = promisify(execFile);
   const redocly = async (root: string) => {
     try {
-      const { stdout } = await run(process.execPath, [
-        "node_modules/@redocly/cli/bin/cli.js", "lint", join(root, "openapi.yaml"), "--format", "json",
-      ], { env: { ...process.env, REDOCLY_TELEMETRY: "off" }, maxBuffer: 1 << 24 });
+      const { stdout } = await run(
+        process.execPath,
+        ["node_modules/@redocly/cli/bin/cli.js", "lint", join(root, "openapi.yaml"), "--format", "json"],
+        { env: { ...process.env, REDOCLY_TELEMETRY: "off" }, maxBuffer: 1 << 24 },
+      );
       return JSON.parse(stdout) as { problems: { ruleId: string; severity: string; message: string }[] };
     } catch (error) {
-      return JSON.parse((error as { stdout: string }).stdout) as { problems: { ruleId: string; severity: string; message: string }[] };
+      return JSON.parse((error as { stdout: string }).stdout) as {
+        problems: { ruleId: string; severity: string; message: string }[];
+      };
     }
   };
 

@@ -15,7 +15,23 @@ describe("the spec's request schema", () => {
   it("has a case for every rule it states", () => {
     expect(invalidCases.length).toBeGreaterThanOrEqual(25);
     const keywords = new Set(invalidCases.map((testCase) => testCase.keyword));
-    for (const rule of ["required", "enum", "type", "minLength", "maxLength", "dependentRequired", "minimum", "maximum", "oneOf", "minItems", "maxItems", "anyOf", "not", "additionalProperties", "pattern"]) {
+    for (const rule of [
+      "required",
+      "enum",
+      "type",
+      "minLength",
+      "maxLength",
+      "dependentRequired",
+      "minimum",
+      "maximum",
+      "oneOf",
+      "minItems",
+      "maxItems",
+      "anyOf",
+      "not",
+      "additionalProperties",
+      "pattern",
+    ]) {
       expect(keywords, rule).toContain(rule);
     }
   });

@@ -11,7 +11,13 @@ export interface RecordedRequest {
 }
 
 /** Answers one request. `index` counts requests from 0; `body` is read unless `readBody` is false. */
-export type Handler = (context: { req: IncomingMessage; res: ServerResponse; body: string; index: number; socket: Socket }) => unknown;
+export type Handler = (context: {
+  req: IncomingMessage;
+  res: ServerResponse;
+  body: string;
+  index: number;
+  socket: Socket;
+}) => unknown;
 
 export interface FakeGateway {
   url: string;
@@ -26,19 +32,22 @@ export async function startFakeGateway(handler: Handler, options: { readBody?: b
   const sockets = new Set<Socket>();
   // A connection that sends no request within 200 ms is closed: after an aborted response,
   // undici opens a spare connection it never uses (nodejs/undici#5845), which is not the SDK's.
-  const server = createServer({ headersTimeout: 200, requestTimeout: 0, connectionsCheckingInterval: 50 }, async (req, res) => {
-    const index = requests.length;
-    const record: RecordedRequest = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: "" };
-    requests.push(record);
-    if (options.readBody !== false) {
-      for await (const chunk of req) record.body += chunk;
-    }
-    try {
-      await handler({ req, res, body: record.body, index, socket: req.socket });
-    } catch (error) {
-      if (!res.headersSent) res.writeHead(599).end(String(error));
-    }
-  });
+  const server = createServer(
+    { headersTimeout: 200, requestTimeout: 0, connectionsCheckingInterval: 50 },
+    async (req, res) => {
+      const index = requests.length;
+      const record: RecordedRequest = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: "" };
+      requests.push(record);
+      if (options.readBody !== false) {
+        for await (const chunk of req) record.body += chunk;
+      }
+      try {
+        await handler({ req, res, body: record.body, index, socket: req.socket });
+      } catch (error) {
+        if (!res.headersSent) res.writeHead(599).end(String(error));
+      }
+    },
+  );
   server.keepAliveTimeout = 100; // idle keep-alive sockets close quickly, so leaks show
   server.on("connection", (socket) => {
     sockets.add(socket);
@@ -53,13 +62,20 @@ export async function startFakeGateway(handler: Handler, options: { readBody?: b
     openSockets: () => sockets.size,
     close: () =>
       new Promise<void>((resolve) => {
-        sockets.forEach((socket) => socket.destroy());
+        for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
   };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers }).end(text);
+  res
+    .writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers })
+    .end(text);
 }

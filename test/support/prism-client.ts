@@ -13,7 +13,11 @@ export interface PrismAnswer {
   headers: Headers;
 }
 
-export async function postToPrism(baseUrl: string, body: unknown, headers: Record<string, string> = {}): Promise<PrismAnswer> {
+export async function postToPrism(
+  baseUrl: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<PrismAnswer> {
   const response = await fetch(`${baseUrl}/v1/video/generations`, {
     method: "POST",
     headers: { authorization: "Bearer sk-test", "content-type": "application/json", ...headers },

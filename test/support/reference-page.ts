@@ -15,7 +15,8 @@ export function pageExamples(): PageExample[] {
   const lines = readFileSync(PAGE, "utf8").split("\n");
   const examples: PageExample[] = [];
   for (let i = 1; i < lines.length; i++) {
-    const titled = lines[i] === "{" && !/["{}[\],]/.test(lines[i - 1] ?? "") && !(lines[i - 1] ?? "").startsWith("示例");
+    const titled =
+      lines[i] === "{" && !/["{}[\],]/.test(lines[i - 1] ?? "") && !(lines[i - 1] ?? "").startsWith("示例");
     if (!titled) continue;
     const [body, end] = readObject(lines, i, 0);
     const curlStart = lines.findIndex((line, index) => index > end && line.startsWith("-d '{"));

@@ -45,10 +45,15 @@ export const task = (overrides: Record<string, unknown> = {}) => ({
 });
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Step {
-  return () => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+  return () =>
+    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 }
 
-export function apiError(status: number, headers: Record<string, string> = {}, error: Record<string, unknown> = {}): Step {
+export function apiError(
+  status: number,
+  headers: Record<string, string> = {},
+  error: Record<string, unknown> = {},
+): Step {
   return json(
     status,
     { error: { message: `status ${status}`, type: "server_error", param: null, code: `code_${status}`, ...error } },
@@ -59,7 +64,9 @@ export function apiError(status: number, headers: Record<string, string> = {}, e
 /** A network failure as undici reports it: TypeError("fetch failed") caused by a coded error. */
 export function networkError(code: string): Step {
   return () => {
-    throw new TypeError("fetch failed", { cause: Object.assign(new Error(`connect ${code} 203.0.113.1:443`), { code }) });
+    throw new TypeError("fetch failed", {
+      cause: Object.assign(new Error(`connect ${code} 203.0.113.1:443`), { code }),
+    });
   };
 }
 

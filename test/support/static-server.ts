@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startFakeGateway, type FakeGateway } from "./fake-gateway.js";
+import { type FakeGateway, startFakeGateway } from "./fake-gateway.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const TYPES: Record<string, string> = {
@@ -15,7 +15,10 @@ const TYPES: Record<string, string> = {
 };
 
 /** `routes` maps URL paths to in-memory content; `roots` are repository folders served as is. */
-export function startStaticServer(options: { roots: string[]; routes?: Record<string, string | Uint8Array> }): Promise<FakeGateway> {
+export function startStaticServer(options: {
+  roots: string[];
+  routes?: Record<string, string | Uint8Array>;
+}): Promise<FakeGateway> {
   return startFakeGateway(async ({ req, res }) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     const type = TYPES[extname(path)] ?? "application/octet-stream";

@@ -1,8 +1,8 @@
 // Compile-time checks: what the spec allows type-checks, what it forbids does not.
 import { describe, expectTypeOf, it } from "vitest";
 import {
-  createVideoClient,
   type CreateVideoTaskRequest,
+  createVideoClient,
   type VideoModel,
   type VideoStatus,
   type VideoTask,
@@ -39,12 +39,20 @@ describe("create() types", () => {
       model: "kling-v3-std-audio",
       image: "https://example.com/source-image.png",
       duration: 10,
-      extra_body: { multi_prompt: [{ prompt: "镜头先以中近景开始,人物低头。" }, { prompt: "人物抬头并看向镜头。" }], shot_type: "customize" },
+      extra_body: {
+        multi_prompt: [{ prompt: "镜头先以中近景开始,人物低头。" }, { prompt: "人物抬头并看向镜头。" }],
+        shot_type: "customize",
+      },
     });
   });
 
   it("accepts duration as a string and provider keys inside extra_body", () => {
-    void client.create({ model: "kling-v3-std-silent", prompt: "a", duration: "15", extra_body: { camera_control: { type: "simple" } } });
+    void client.create({
+      model: "kling-v3-std-silent",
+      prompt: "a",
+      duration: "15",
+      extra_body: { camera_control: { type: "simple" } },
+    });
   });
 
   it("rejects a wrong model, an unknown top-level key, and a 4:3 aspect ratio", () => {
@@ -65,9 +73,11 @@ describe("create() types", () => {
   it("returns typed tasks", () => {
     expectTypeOf(client.create).returns.resolves.toEqualTypeOf<VideoTask>();
     expectTypeOf(client.wait).returns.resolves.toEqualTypeOf<VideoTask>();
-    expectTypeOf<VideoTask["status"]>().toEqualTypeOf<VideoStatus>();
-    expectTypeOf<VideoStatus>().toEqualTypeOf<"queued" | "in_progress" | "completed" | "failed">();
-    expectTypeOf<VideoModel>().toEqualTypeOf<"kling-v3-std-silent" | "kling-v3-std-audio" | "kling-v3-pro-silent" | "kling-v3-pro-audio">();
+    expectTypeOf<VideoTask["status"]>().toEqualTypeOf<VideoStatus | "">();
+    expectTypeOf<VideoStatus>().toEqualTypeOf<"unknown" | "queued" | "in_progress" | "completed" | "failed">();
+    expectTypeOf<VideoModel>().toEqualTypeOf<
+      "kling-v3-std-silent" | "kling-v3-std-audio" | "kling-v3-pro-silent" | "kling-v3-pro-audio"
+    >();
     expectTypeOf<CreateVideoTaskRequest["model"]>().toEqualTypeOf<VideoModel>();
     expectTypeOf(client.download).returns.resolves.toEqualTypeOf<Response>();
   });

@@ -1,0 +1,28 @@
+// @ts-check
+// `make build`: the package in dist/, laid out like its entry points (dist/index.js,
+// dist/node.js, dist/mock/index.js, dist/cli.js). esbuild compiles the sources and the generated
+// runtime code together, split so that every entry shares one copy of the SDK (the CLI included:
+// one HTTP path, not two); tsc writes the declarations (tsconfig.build.json).
+import { rm } from "node:fs/promises";
+import { build } from "esbuild";
+
+await rm("dist", { recursive: true, force: true, maxRetries: 3 });
+await build({
+  entryPoints: {
+    index: "src/index.ts",
+    node: "src/node.ts",
+    "mock/index": "src/mock/index.ts",
+  },
+  outdir: "dist",
+  chunkNames: "chunks/[name]-[hash]",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  // The CLI imports the SDK by its public name, as users do; here that is the source itself.
+  alias: { "kling-video": "./src/index.ts" },
+  external: ["openapi-fetch", "msw", "msw/*", "node:*"],
+  legalComments: "none",
+  logLevel: "warning",
+});

@@ -1,0 +1,12 @@
+// kling-video/node: helpers that need Node's file system, kept out of the browser entry.
+import { readFile } from "node:fs/promises";
+import { imageToDataUri } from "./images.js";
+
+/**
+ * A local image file as the data: URI `image` and `last_image` accept. The type is read from
+ * the bytes (PNG or JPEG, which Kling takes; WebP is recognised, then refused by the spec);
+ * the size limit is checked with the rest of the request.
+ */
+export async function imageFromFile(path: string): Promise<string> {
+  return imageToDataUri(await readFile(path), path);
+}
