@@ -6,7 +6,7 @@
 import { requestFields } from "./request-fields.mjs";
 
 // The shell expands this, not JavaScript: the mock unless KLING_VIDEO_BASE_URL is set.
-const BASE_URL = ["\"$", "{KLING_VIDEO_BASE_URL:-http://127.0.0.1:4010}\""].join("");
+const BASE_URL = ['"$', '{KLING_VIDEO_BASE_URL:-http://127.0.0.1:4010}"'].join("");
 const ENV_NOTE = "KLING_VIDEO_BASE_URL and KLING_VIDEO_API_KEY come from the environment";
 
 /** A shell word: single-quoted unless plain. @param {string} text */

@@ -7,13 +7,14 @@ import {
   InvalidResponseError,
   KlingVideoError,
   NotFoundError,
-  VideoUrlExpiredError,
   type VideoTask,
+  VideoUrlExpiredError,
 } from "../../src/index.js";
 import { MOCK_BASE_URL, scriptedClient } from "../support/harness.js";
-import { API_KEY, json, task, type Step } from "../support/scripted-fetch.js";
+import { API_KEY, json, type Step, task } from "../support/scripted-fetch.js";
 
-const completed = (fields: Record<string, unknown> = {}) => task({ status: "completed", progress: 100, ...fields }) as VideoTask;
+const completed = (fields: Record<string, unknown> = {}) =>
+  task({ status: "completed", progress: 100, ...fields }) as VideoTask;
 const video: Step = () => new Response(new Uint8Array(1000), { headers: { "content-type": "video/mp4" } });
 const setup = (...steps: Step[]) => scriptedClient(steps, { maxRetries: 0 });
 
@@ -27,12 +28,37 @@ describe("download: where the video comes from", () => {
   });
 
   it.each([
-    ["video_url first (UniAll)", { video_url: "https://cdn.example.com/a.mp4", metadata: { url: "https://cdn.example.com/b.mp4" } }, "https://cdn.example.com/a.mp4", false],
-    ["metadata.url when there is no video_url (new-api)", { metadata: { url: "https://cdn.example.com/b.mp4" } }, "https://cdn.example.com/b.mp4", false],
-    ["metadata.url when video_url is null", { video_url: null, metadata: { url: "https://cdn.example.com/b.mp4" } }, "https://cdn.example.com/b.mp4", false],
-    ["the content route when metadata.url is empty", { metadata: { url: "" } }, `${MOCK_BASE_URL}/v1/videos/video_123/content`, true],
+    [
+      "video_url first (UniAll)",
+      { video_url: "https://cdn.example.com/a.mp4", metadata: { url: "https://cdn.example.com/b.mp4" } },
+      "https://cdn.example.com/a.mp4",
+      false,
+    ],
+    [
+      "metadata.url when there is no video_url (new-api)",
+      { metadata: { url: "https://cdn.example.com/b.mp4" } },
+      "https://cdn.example.com/b.mp4",
+      false,
+    ],
+    [
+      "metadata.url when video_url is null",
+      { video_url: null, metadata: { url: "https://cdn.example.com/b.mp4" } },
+      "https://cdn.example.com/b.mp4",
+      false,
+    ],
+    [
+      "the content route when metadata.url is empty",
+      { metadata: { url: "" } },
+      `${MOCK_BASE_URL}/v1/videos/video_123/content`,
+      true,
+    ],
     ["the content route when nothing names the video", {}, `${MOCK_BASE_URL}/v1/videos/video_123/content`, true],
-    ["a relative video_url resolved against the gateway", { video_url: "/v1/videos/video_123/content" }, `${MOCK_BASE_URL}/v1/videos/video_123/content`, true],
+    [
+      "a relative video_url resolved against the gateway",
+      { video_url: "/v1/videos/video_123/content" },
+      `${MOCK_BASE_URL}/v1/videos/video_123/content`,
+      true,
+    ],
   ])("%s", async (_, fields, expectedUrl, keyed) => {
     const { client, fetchImpl } = setup(video);
     await client.download(completed(fields));
@@ -41,34 +67,54 @@ describe("download: where the video comes from", () => {
   });
 
   it("given an id, retrieves the task first", async () => {
-    const { client, fetchImpl } = setup(json(200, completed({ metadata: { url: "https://cdn.example.com/v.mp4" } })), video);
+    const { client, fetchImpl } = setup(
+      json(200, completed({ metadata: { url: "https://cdn.example.com/v.mp4" } })),
+      video,
+    );
     await client.download("video_123");
-    expect(fetchImpl.calls.map((call) => call.url)).toEqual([`${MOCK_BASE_URL}/v1/videos/video_123`, "https://cdn.example.com/v.mp4"]);
+    expect(fetchImpl.calls.map((call) => call.url)).toEqual([
+      `${MOCK_BASE_URL}/v1/videos/video_123`,
+      "https://cdn.example.com/v.mp4",
+    ]);
   });
 });
 
 describe("download: failures", () => {
   it.each([403, 404, 410])("an expired storage URL (%i) is a VideoUrlExpiredError with the task id", async (status) => {
     const { client } = setup(() => new Response("<Error>AccessDenied</Error>", { status }));
-    const error = await client.download(completed({ video_url: "https://cdn.example.com/v.mp4" })).catch((caught: unknown) => caught);
+    const error = await client
+      .download(completed({ video_url: "https://cdn.example.com/v.mp4" }))
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(VideoUrlExpiredError);
     expect(error).toMatchObject({ status, taskId: "video_123" });
   });
 
   it("the content route's errors are API errors with the task id (new-api's own words)", async () => {
-    const notReady = setup(json(400, { error: { message: "Task is not completed yet, current status: IN_PROGRESS", type: "invalid_request_error" } }));
+    const notReady = setup(
+      json(400, {
+        error: { message: "Task is not completed yet, current status: IN_PROGRESS", type: "invalid_request_error" },
+      }),
+    );
     const first = await notReady.client.download(completed()).catch((caught: unknown) => caught);
     expect(first).toBeInstanceOf(BadRequestError);
-    expect(first).toMatchObject({ taskId: "video_123", message: "400 Task is not completed yet, current status: IN_PROGRESS" });
+    expect(first).toMatchObject({
+      taskId: "video_123",
+      message: "400 Task is not completed yet, current status: IN_PROGRESS",
+    });
     const unknown = setup(json(404, { error: { message: "Task not found", type: "invalid_request_error" } }));
     expect(await unknown.client.download(completed()).catch((caught: unknown) => caught)).toBeInstanceOf(NotFoundError);
   });
 
   it("a task that is not completed is refused before anything is sent", async () => {
     const { fetchImpl, client } = setup(video);
-    const error = await client.download(task({ status: "in_progress" }) as VideoTask).catch((caught: unknown) => caught);
+    const error = await client
+      .download(task({ status: "in_progress" }) as VideoTask)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(KlingVideoError);
-    expect(error).toMatchObject({ taskId: "video_123", message: expect.stringMatching(/not completed \(status "in_progress"\)/) });
+    expect(error).toMatchObject({
+      taskId: "video_123",
+      message: expect.stringMatching(/not completed \(status "in_progress"\)/),
+    });
     expect(fetchImpl.calls).toHaveLength(0);
   });
 
@@ -87,7 +133,9 @@ describe("download: failures", () => {
 
   it("a storage 5xx is an InternalServerError with the task id", async () => {
     const { client } = setup(() => new Response("boom", { status: 503 }));
-    const error = await client.download(completed({ video_url: "https://cdn.example.com/v.mp4" })).catch((caught: unknown) => caught);
+    const error = await client
+      .download(completed({ video_url: "https://cdn.example.com/v.mp4" }))
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InternalServerError);
     expect(error).toMatchObject({ taskId: "video_123" });
   });
