@@ -1,6 +1,17 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    // In-process tests of the CLI and the examples import the SDK by its public name, as users do.
+    alias: [
+      { find: /^kling-video$/, replacement: source("./src/index.ts") },
+      { find: /^kling-video\/node$/, replacement: source("./src/node.ts") },
+      { find: /^kling-video\/mock$/, replacement: source("./src/mock/index.ts") },
+    ],
+  },
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
