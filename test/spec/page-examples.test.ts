@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { pageExamples } from "../support/reference-page.js";
 import { namedRequestExamples } from "../support/spec.js";
 
-const requestExamples = namedRequestExamples();
+// The page's four examples, each followed by its English reading (named <name>English).
+const requestExamples = namedRequestExamples().filter(([name]) => !name.endsWith("English"));
 const NAMES = ["textToVideo", "imageToVideo", "firstLastFrame", "multiPrompt"];
 
 describe("the source page's examples", () => {
@@ -21,5 +22,16 @@ describe("the source page's examples", () => {
   it("are the spec's named request examples, in order and verbatim", () => {
     expect(requestExamples.map(([name]) => name)).toEqual(NAMES);
     for (const [index, [name, body]] of requestExamples.entries()) expect(body, name).toStrictEqual(page[index]!.body);
+  });
+
+  it("each have an English reading beside them, for the same request in the same mode", () => {
+    const all = namedRequestExamples<Record<string, unknown>>();
+    expect(all.map(([name]) => name)).toEqual(NAMES.flatMap((name) => [name, `${name}English`]));
+    for (const [name, body] of requestExamples) {
+      const english = all.find(([other]) => other === `${name}English`)![1];
+      const shape = (value: Record<string, unknown>) => JSON.stringify(Object.keys(value).sort());
+      expect(shape(english), name).toBe(shape(body));
+      expect(english.model, name).toBe(body.model);
+    }
   });
 });

@@ -19,7 +19,8 @@ const addFormats = ajvFormats.default;
 const SPEC_ID = "spec.json";
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
-ajv.addSchema({ $id: SPEC_ID, components: spec.components });
+// The paths too, so that a response or request schema written inline can be addressed by pointer.
+ajv.addSchema({ $id: SPEC_ID, components: spec.components, paths: spec.paths });
 
 /** An Ajv validator for `#/components/schemas/<name>` or any JSON pointer into the spec. */
 export function schemaValidator(nameOrPointer: string): ValidateFunction {
@@ -56,4 +57,21 @@ export function namedRequestExamples<T = Record<string, unknown>>(): (readonly [
   return Object.entries(requestBody.content["application/json"]!.examples).map(
     ([name, example]) => [name, resolve<{ value: T }>(example).value] as const,
   );
+}
+
+/** The value of the first named example of a response: what Prism's static mock answers by default. */
+export function firstExample(path: string, method: string, status: string): unknown {
+  const operation = spec.paths[path]?.[method] as { responses: Record<string, unknown> } | undefined;
+  const response = resolve<{ content: Record<string, { examples: Record<string, unknown> }> }>(operation?.responses[status]);
+  const [example] = Object.values(response.content["application/json"]!.examples);
+  return resolve<{ value: unknown }>(example).value;
+}
+
+/** An Ajv validator for the JSON body an operation documents for a status (following a response $ref). */
+export function responseValidator(path: string, method: string, status: number | string): ValidateFunction {
+  const operation = spec.paths[path]?.[method] as { responses: Record<string, { $ref?: string }> } | undefined;
+  const response = operation?.responses[String(status)];
+  if (!response) throw new Error(`${method} ${path} documents no ${status}`);
+  const at = response.$ref ?? `#/paths/${path.replaceAll("~", "~0").replaceAll("/", "~1")}/${method}/responses/${status}`;
+  return schemaValidator(`${at}/content/application~1json/schema`);
 }
