@@ -1,14 +1,19 @@
 // Reading what a server sends, within bounds: JSON answers up to a size cap, error bodies only
 // as far as their message, and streamed bodies (downloads) with an idle timeout and the
-// caller's signal for as long as the stream is read.
+// caller's signal for as long as the stream is read. Every read also gives way to an abort by
+// itself, so that a fetch implementation that ignores signals cannot hang a call.
 import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from "./errors.js";
 import { after } from "./timers.js";
 
-/** The body as text, at most `limit` bytes. Over the limit: the prefix (`truncate`), or undefined. */
+/**
+ * The body as text, at most `limit` bytes; stops with the signal's reason when it aborts.
+ * Over the limit: the prefix (`truncate`), or undefined (`refuse`).
+ */
 export async function readText(
   response: Response,
   limit: number,
   over: "truncate" | "refuse",
+  signal: AbortSignal,
 ): Promise<string | undefined> {
   const declared = Number(response.headers.get("content-length"));
   if (over === "refuse" && declared > limit) {
@@ -17,11 +22,17 @@ export async function readText(
   }
   if (!response.body) return "";
   const reader = response.body.getReader();
+  const aborted = new Promise<never>((_, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  aborted.catch(() => reader.cancel().catch(() => undefined));
   const decoder = new TextDecoder();
   let text = "";
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await Promise.race([reader.read(), aborted]);
     if (done) return text + decoder.decode();
     size += value.byteLength;
     if (size > limit) {
@@ -43,11 +54,9 @@ export function guardStream(
   options: { idleMs: number; signal: AbortSignal | undefined; stop: (reason: unknown) => void; done: () => void },
 ): ReadableStream<Uint8Array> {
   const reader = body.getReader();
-  let failure: unknown;
-  const onAbort = () => {
-    failure = new APIUserAbortError("Download aborted by the caller", { cause: options.signal?.reason });
-    options.stop(failure);
-  };
+  let fail: ((reason: unknown) => void) | undefined;
+  const onAbort = () =>
+    fail?.(new APIUserAbortError("Download aborted by the caller", { cause: options.signal?.reason }));
   options.signal?.addEventListener("abort", onAbort, { once: true });
   const finish = () => {
     options.signal?.removeEventListener("abort", onAbort);
@@ -56,24 +65,32 @@ export function guardStream(
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        if (options.signal?.aborted) onAbort();
-        const cancelTimer = after(options.idleMs, () => {
-          failure = new APIConnectionTimeoutError(`The download stalled: no data for ${options.idleMs} ms`);
-          options.stop(failure);
+        const failed = new Promise<never>((_, reject) => {
+          fail = reject;
         });
+        const cancelTimer = after(options.idleMs, () =>
+          fail?.(new APIConnectionTimeoutError(`The download stalled: no data for ${options.idleMs} ms`)),
+        );
+        if (options.signal?.aborted) onAbort();
         try {
-          const { done, value } = await reader.read();
+          const { done, value } = await Promise.race([reader.read(), failed]);
           if (done) {
             finish();
             controller.close();
           } else controller.enqueue(value);
         } catch (error) {
           finish();
+          options.stop(error);
+          reader.cancel(error).catch(() => undefined);
+          const known = error instanceof APIConnectionError || error instanceof APIUserAbortError;
           controller.error(
-            failure ?? new APIConnectionError(`The download broke off: ${(error as Error).message}`, { cause: error }),
+            known
+              ? error
+              : new APIConnectionError(`The download broke off: ${(error as Error).message}`, { cause: error }),
           );
         } finally {
           cancelTimer();
+          fail = undefined;
         }
       },
       cancel(reason) {

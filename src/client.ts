@@ -24,7 +24,7 @@ import {
   isLoopback,
 } from "./options.js";
 import { DEFAULTS } from "./policy.js";
-import { createRedactor } from "./redact.js";
+import { createRedactor, type Redactor } from "./redact.js";
 import { fromLegacyTask, taskFromBody } from "./task.js";
 import { type Fetch, type RequestOptions, type SendOptions, Transport } from "./transport.js";
 import type { CreateVideoTaskInput, LegacyTask, paths, VideoTask } from "./types.js";
@@ -71,6 +71,7 @@ export class VideoClient {
   /** The underlying openapi-fetch client, typed from the spec (with the SDK's key, timeouts and retries). */
   readonly raw: Client<paths>;
   readonly #transport: Transport;
+  readonly #redactor: Redactor;
   readonly #base: URL;
   readonly #validate: boolean;
   /** Set once the gateway turned out to serve only the older task route. */
@@ -92,13 +93,14 @@ export class VideoClient {
         'in a browser page is readable by every visitor: keep it on a server that adds it (give the client apiKey: ""), or pass dangerouslyAllowBrowser: true',
       );
     }
+    this.#redactor = createRedactor(apiKey);
     this.#transport = new Transport({
       origin: this.#base.origin,
       apiKey,
       fetch: options.fetch,
       timeoutMs: checkDuration("timeoutMs", options.timeoutMs ?? DEFAULTS.timeoutMs),
       maxRetries: checkRetries(options.maxRetries ?? DEFAULTS.maxRetries),
-      redactor: createRedactor(apiKey),
+      redactor: this.#redactor,
     });
     this.#validate = options.validate ?? true;
     this.raw = createClient<paths>({
@@ -130,7 +132,7 @@ export class VideoClient {
         // The transport sends the string it already has instead of reading it back from the Request.
         fetch: (sent: Request) => this.#send(sent, options, { read: "json", body: serialized }),
       });
-      return taskFromBody(parsed(data, error, response), response, request.model);
+      return taskFromBody(this.#parsed(data, error, response), response, request.model);
     } catch (error) {
       throw markTaskMayExist(error);
     }
@@ -194,7 +196,7 @@ export class VideoClient {
       if (response.ok) return response;
       if (source && !source.gateway && [403, 404, 410].includes(response.status))
         throw new VideoUrlExpiredError(response.status);
-      throw apiErrorFrom(response.status, response.headers, parseJson(errorBody));
+      throw this.#errorFrom(response, errorBody);
     } catch (error) {
       throw withTaskId(error, task.id);
     }
@@ -209,6 +211,29 @@ export class VideoClient {
     return this.#transport.send(request, { authorize: true, signal, timeoutMs, maxRetries, ...send });
   }
 
+  /**
+   * The body of a 2xx answer, parsed; an error status becomes the right APIError. The key is
+   * redacted again after parsing: JSON escapes (`\/`, `\u0073`) hide it from the raw text.
+   */
+  #parsed(data: string | undefined, error: unknown, response: Response): unknown {
+    if (!response.ok) throw this.#errorFrom(response, error);
+    try {
+      return this.#redactor.json(data ? JSON.parse(data) : undefined);
+    } catch (cause) {
+      throw new InvalidResponseError(
+        `The gateway answered ${response.status} with a body that is not valid JSON`,
+        response,
+        {
+          cause,
+        },
+      );
+    }
+  }
+
+  #errorFrom(response: Response, body: unknown): APIError {
+    return apiErrorFrom(response.status, response.headers, this.#redactor.json(parseJson(body)));
+  }
+
   async #poll(taskId: string, options: RequestOptions): Promise<{ task: VideoTask; headers: Headers }> {
     if (!this.#legacyRoute) {
       const { data, error, response } = await this.raw.GET("/v1/videos/{task_id}", {
@@ -218,7 +243,7 @@ export class VideoClient {
         fetch: (sent: Request) => this.#send(sent, options, { read: "json" }),
       });
       if (!isRouteMissing(response, error))
-        return { task: taskFromBody(parsed(data, error, response), response), headers: response.headers };
+        return { task: taskFromBody(this.#parsed(data, error, response), response), headers: response.headers };
       this.#legacyRoute = true; // an older new-api: only GET /v1/video/generations/{task_id} exists
     }
     const { data, error, response } = await this.raw.GET("/v1/video/generations/{task_id}", {
@@ -227,7 +252,7 @@ export class VideoClient {
       signal: options.signal,
       fetch: (sent: Request) => this.#send(sent, options, { read: "json" }),
     });
-    const envelope = parsed(data, error, response) as { data?: LegacyTask } | undefined;
+    const envelope = this.#parsed(data, error, response) as { data?: LegacyTask } | undefined;
     if (!envelope?.data || typeof envelope.data !== "object" || typeof envelope.data.task_id !== "string") {
       throw new InvalidResponseError(`The gateway answered ${response.status} without a task`, response);
     }
@@ -238,20 +263,6 @@ export class VideoClient {
 /** A client for the gateway; with no options, configured from KLING_VIDEO_BASE_URL and KLING_VIDEO_API_KEY. */
 export function createVideoClient(options: VideoClientOptions = {}): VideoClient {
   return new VideoClient(options);
-}
-
-/** The body of a 2xx answer, parsed; an error status becomes the right APIError. */
-function parsed(data: string | undefined, error: unknown, response: Response): unknown {
-  if (!response.ok) throw apiErrorFrom(response.status, response.headers, parseJson(error));
-  try {
-    return data ? JSON.parse(data) : undefined;
-  } catch (cause) {
-    throw new InvalidResponseError(
-      `The gateway answered ${response.status} with a body that is not valid JSON`,
-      response,
-      { cause },
-    );
-  }
 }
 
 function parseJson(text: unknown): unknown {

@@ -152,7 +152,7 @@ export class Transport {
         return new Response(body, { status: response.status, statusText: response.statusText, headers });
       }
       const limit = response.ok ? DEFAULTS.maxJsonBytes : DEFAULTS.maxErrorBodyBytes;
-      const text = await readText(response, limit, response.ok ? "refuse" : "truncate");
+      const text = await readText(response, limit, response.ok ? "refuse" : "truncate", controller.signal);
       if (text === undefined) {
         throw new InvalidResponseError(
           `The gateway answered ${response.status} with more than ${limit / 1024 / 1024} MB: refused`,

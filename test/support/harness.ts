@@ -1,6 +1,7 @@
 // The helpers every SDK suite shares: one client factory over a scripted fetch, `settle` for
 // calls under fake timers, `expectNoKey` for every rendering of an error, and a trap for
 // promise rejections nobody handled.
+import { setImmediate as nextMacrotask } from "node:timers/promises";
 import { inspect } from "node:util";
 import { afterEach, beforeEach, expect, vi } from "vitest";
 import { createVideoClient, type VideoClientOptions } from "../../src/index.js";
@@ -56,8 +57,9 @@ export function trapUnhandledRejections(): void {
     process.on("unhandledRejection", onUnhandled);
   });
   afterEach(async () => {
-    // Rejections are reported after a macrotask: let them arrive before looking.
-    await new Promise((resolve) => setImmediate(resolve));
+    // Rejections are reported after a macrotask: let them arrive before looking (node:timers'
+    // own setImmediate, which fake timers leave alone).
+    await nextMacrotask();
     process.off("unhandledRejection", onUnhandled);
     expect(unhandled, "unhandled promise rejections").toEqual([]);
   });
