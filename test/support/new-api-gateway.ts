@@ -18,7 +18,7 @@
 // POST /v1/video/generations and GET /v1/video/generations/{id}, and keeps the finished
 // video's URL in fail_reason. The provider's CDN is a second server (another origin).
 import { randomBytes } from "node:crypto";
-import { type FakeGateway, type RecordedRequest, startFakeGateway } from "./fake-gateway.js";
+import { type RecordedRequest, startFakeGateway } from "./fake-gateway.js";
 
 export type NewApiFlavour = "current" | "older";
 type Status = "NOT_START" | "SUBMITTED" | "IN_PROGRESS" | "SUCCESS" | "FAILURE";
