@@ -3,20 +3,12 @@
 export interface SchemaValidationError {
   /** JSON Pointer to the offending value, "" for the body itself. */
   instancePath: string;
-  /** JSON Pointer to the violated keyword in the schema. */
+  /** JSON Pointer to the violated keyword, relative to the schema it was compiled in. */
   schemaPath: string;
   /** The violated JSON Schema keyword: "maximum", "enum", "required", "anyOf", ... */
   keyword: string;
   /** The keyword's parameters: { limit }, { allowedValues }, { missingProperty }, ... */
   params: Record<string, unknown>;
-  /** Ajv's own English message. */
-  message?: string;
-  /** The keyword's value in the schema. */
-  schema?: unknown;
-  /** The schema object holding the keyword. */
-  parentSchema?: Record<string, unknown>;
-  /** The offending value. */
-  data?: unknown;
 }
 
 /** Checks a value against the spec's CreateVideoTaskRequest schema; on false, see .errors. */
@@ -24,3 +16,10 @@ export declare const validateCreateVideoTaskRequest: {
   (data: unknown): boolean;
   errors?: SchemaValidationError[] | null;
 };
+
+/** The spec's sentence for a cross-field rule (x-error-message: text), by the schema path Ajv reports. */
+export declare const RULE_SENTENCES: Record<string, string>;
+/** The spec's phrase for a rule, said after the field's name (x-error-message: {keyword: text}), by schema path. */
+export declare const RULE_PHRASES: Record<string, string>;
+/** The property names of each closed object, by the schema path of its additionalProperties. */
+export declare const KNOWN_PROPERTIES: Record<string, string[]>;

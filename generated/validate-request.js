@@ -36,18 +36,13 @@ var require_ucs2length = __commonJS({
 
 // validate-request.cjs
 var validateCreateVideoTaskRequest = validate21;
-var schema32 = { "type": "object", "additionalProperties": false, "required": ["model"], "properties": { "model": { "allOf": [{ "$ref": "#/components/schemas/VideoModel" }] }, "prompt": { "type": "string", "allOf": [{ "$ref": "#/components/schemas/NoNulText" }, { "type": "string", "minLength": 1, "maxLength": 2500 }] }, "image": { "type": "string", "allOf": [{ "$ref": "#/components/schemas/ImageUrl" }] }, "last_image": { "type": "string", "allOf": [{ "$ref": "#/components/schemas/ImageUrl" }] }, "aspect_ratio": { "$ref": "#/components/schemas/AspectRatio" }, "duration": { "$ref": "#/components/schemas/VideoDuration" }, "extra_body": { "$ref": "#/components/schemas/ExtraBody" } }, "dependentRequired": { "last_image": ["image"] }, "allOf": [{ "x-error-message": "Either prompt or extra_body.multi_prompt is required.", "anyOf": [{ "required": ["prompt"] }, { "required": ["extra_body"], "properties": { "extra_body": { "type": "object", "required": ["multi_prompt"] } } }] }, { "x-error-message": "With image (image-to-video mode), send prompt or extra_body.multi_prompt, not both.", "not": { "type": "object", "required": ["image", "prompt", "extra_body"], "properties": { "extra_body": { "type": "object", "required": ["multi_prompt"] } } } }] };
 var schema33 = { "type": "string", "enum": ["kling-v3-std-silent", "kling-v3-std-audio", "kling-v3-pro-silent", "kling-v3-pro-audio"] };
-var schema34 = { "type": "string", "pattern": "^[^\\x00]*$", "x-error-message": { "pattern": "must not contain NUL characters (U+0000)" } };
-var schema35 = { "type": "string", "pattern": "^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$", "maxLength": 13333359, "x-error-message": { "pattern": "must be an http(s) URL or a data URI of a base64 PNG or JPEG image", "maxLength": "must be at most 10 MB (Kling's image limit; 13,333,359 characters as a data URI)" } };
 var schema37 = { "type": "string", "enum": ["16:9", "9:16", "1:1"] };
 var schema38 = { "oneOf": [{ "type": "integer", "minimum": 3, "maximum": 15 }, { "type": "string", "enum": ["3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"] }] };
 var pattern4 = new RegExp("^[^\\x00]*$", "u");
 var pattern5 = new RegExp("^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$", "u");
 var func1 = require_ucs2length().default;
-var schema39 = { "type": "object", "additionalProperties": true, "properties": { "cfg_scale": { "type": "number", "minimum": 0, "maximum": 1 }, "shot_type": { "$ref": "#/components/schemas/ShotType" }, "negative_prompt": { "type": "string", "allOf": [{ "$ref": "#/components/schemas/NoNulText" }, { "type": "string", "maxLength": 2500 }] }, "multi_prompt": { "type": "array", "minItems": 1, "maxItems": 6, "items": { "$ref": "#/components/schemas/MultiPromptShot" } } } };
 var schema40 = { "type": "string", "enum": ["customize", "intelligent"] };
-var schema42 = { "type": "object", "required": ["prompt"], "additionalProperties": true, "properties": { "prompt": { "type": "string", "allOf": [{ "$ref": "#/components/schemas/NoNulText" }, { "type": "string", "minLength": 1, "maxLength": 512 }] } } };
 function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -60,7 +55,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.prompt === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "prompt" }, message: "must have required property 'prompt'", schema: schema42.required, parentSchema: schema42, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "prompt" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -71,7 +66,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.prompt !== void 0) {
       let data0 = data.prompt;
       if (typeof data0 !== "string") {
-        const err1 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.properties.prompt.type, parentSchema: schema42.properties.prompt, data: data0 };
+        const err1 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -81,7 +76,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data0 === "string") {
         if (!pattern4.test(data0)) {
-          const err2 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/pattern", keyword: "pattern", params: { pattern: "^[^\\x00]*$" }, message: 'must match pattern "^[^\\x00]*$"', schema: "^[^\\x00]*$", parentSchema: schema34, data: data0 };
+          const err2 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/pattern", keyword: "pattern", params: { pattern: "^[^\\x00]*$" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -90,7 +85,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err3 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data0 };
+        const err3 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -100,7 +95,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data0 === "string") {
         if (func1(data0) > 512) {
-          const err4 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema42.properties.prompt.allOf[1], data: data0 };
+          const err4 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/maxLength", keyword: "maxLength", params: { limit: 512 } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -109,7 +104,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func1(data0) < 1) {
-          const err5 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema42.properties.prompt.allOf[1], data: data0 };
+          const err5 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/minLength", keyword: "minLength", params: { limit: 1 } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -118,7 +113,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err6 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.properties.prompt.allOf[1].type, parentSchema: schema42.properties.prompt.allOf[1], data: data0 };
+        const err6 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -128,7 +123,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema42.type, parentSchema: schema42, data };
+    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err7];
     } else {
@@ -155,7 +150,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.cfg_scale;
       if (typeof data0 == "number" && isFinite(data0)) {
         if (data0 > 1 || isNaN(data0)) {
-          const err0 = { instancePath: instancePath + "/cfg_scale", schemaPath: "#/properties/cfg_scale/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, message: "must be <= 1", schema: 1, parentSchema: schema39.properties.cfg_scale, data: data0 };
+          const err0 = { instancePath: instancePath + "/cfg_scale", schemaPath: "#/properties/cfg_scale/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
           if (vErrors === null) {
             vErrors = [err0];
           } else {
@@ -164,7 +159,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data0 < 0 || isNaN(data0)) {
-          const err1 = { instancePath: instancePath + "/cfg_scale", schemaPath: "#/properties/cfg_scale/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema39.properties.cfg_scale, data: data0 };
+          const err1 = { instancePath: instancePath + "/cfg_scale", schemaPath: "#/properties/cfg_scale/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -173,7 +168,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err2 = { instancePath: instancePath + "/cfg_scale", schemaPath: "#/properties/cfg_scale/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema39.properties.cfg_scale.type, parentSchema: schema39.properties.cfg_scale, data: data0 };
+        const err2 = { instancePath: instancePath + "/cfg_scale", schemaPath: "#/properties/cfg_scale/type", keyword: "type", params: { type: "number" } };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -185,7 +180,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.shot_type !== void 0) {
       let data1 = data.shot_type;
       if (typeof data1 !== "string") {
-        const err3 = { instancePath: instancePath + "/shot_type", schemaPath: "#/components/schemas/ShotType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.type, parentSchema: schema40, data: data1 };
+        const err3 = { instancePath: instancePath + "/shot_type", schemaPath: "#/components/schemas/ShotType/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -194,7 +189,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data1 === "customize" || data1 === "intelligent")) {
-        const err4 = { instancePath: instancePath + "/shot_type", schemaPath: "#/components/schemas/ShotType/enum", keyword: "enum", params: { allowedValues: schema40.enum }, message: "must be equal to one of the allowed values", schema: schema40.enum, parentSchema: schema40, data: data1 };
+        const err4 = { instancePath: instancePath + "/shot_type", schemaPath: "#/components/schemas/ShotType/enum", keyword: "enum", params: { allowedValues: schema40.enum } };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -206,7 +201,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.negative_prompt !== void 0) {
       let data2 = data.negative_prompt;
       if (typeof data2 !== "string") {
-        const err5 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/properties/negative_prompt/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.negative_prompt.type, parentSchema: schema39.properties.negative_prompt, data: data2 };
+        const err5 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/properties/negative_prompt/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -216,7 +211,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data2 === "string") {
         if (!pattern4.test(data2)) {
-          const err6 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/components/schemas/NoNulText/pattern", keyword: "pattern", params: { pattern: "^[^\\x00]*$" }, message: 'must match pattern "^[^\\x00]*$"', schema: "^[^\\x00]*$", parentSchema: schema34, data: data2 };
+          const err6 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/components/schemas/NoNulText/pattern", keyword: "pattern", params: { pattern: "^[^\\x00]*$" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -225,7 +220,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err7 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/components/schemas/NoNulText/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data2 };
+        const err7 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/components/schemas/NoNulText/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -235,7 +230,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data2 === "string") {
         if (func1(data2) > 2500) {
-          const err8 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/properties/negative_prompt/allOf/1/maxLength", keyword: "maxLength", params: { limit: 2500 }, message: "must NOT have more than 2500 characters", schema: 2500, parentSchema: schema39.properties.negative_prompt.allOf[1], data: data2 };
+          const err8 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/properties/negative_prompt/allOf/1/maxLength", keyword: "maxLength", params: { limit: 2500 } };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -244,7 +239,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err9 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/properties/negative_prompt/allOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.properties.negative_prompt.allOf[1].type, parentSchema: schema39.properties.negative_prompt.allOf[1], data: data2 };
+        const err9 = { instancePath: instancePath + "/negative_prompt", schemaPath: "#/properties/negative_prompt/allOf/1/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -257,7 +252,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data3 = data.multi_prompt;
       if (Array.isArray(data3)) {
         if (data3.length > 6) {
-          const err10 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/maxItems", keyword: "maxItems", params: { limit: 6 }, message: "must NOT have more than 6 items", schema: 6, parentSchema: schema39.properties.multi_prompt, data: data3 };
+          const err10 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/maxItems", keyword: "maxItems", params: { limit: 6 } };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -266,7 +261,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data3.length < 1) {
-          const err11 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema39.properties.multi_prompt, data: data3 };
+          const err11 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/minItems", keyword: "minItems", params: { limit: 1 } };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -282,7 +277,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err12 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema39.properties.multi_prompt.type, parentSchema: schema39.properties.multi_prompt, data: data3 };
+        const err12 = { instancePath: instancePath + "/multi_prompt", schemaPath: "#/properties/multi_prompt/type", keyword: "type", params: { type: "array" } };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -292,7 +287,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.type, parentSchema: schema39, data };
+    const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err13];
     } else {
@@ -319,7 +314,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   const _errs3 = errors;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.prompt === void 0) {
-      const err0 = { instancePath, schemaPath: "#/allOf/0/anyOf/0/required", keyword: "required", params: { missingProperty: "prompt" }, message: "must have required property 'prompt'", schema: schema32.allOf[0].anyOf[0].required, parentSchema: schema32.allOf[0].anyOf[0], data };
+      const err0 = { instancePath, schemaPath: "#/allOf/0/anyOf/0/required", keyword: "required", params: { missingProperty: "prompt" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -333,7 +328,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   const _errs4 = errors;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.extra_body === void 0) {
-      const err1 = { instancePath, schemaPath: "#/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "extra_body" }, message: "must have required property 'extra_body'", schema: schema32.allOf[0].anyOf[1].required, parentSchema: schema32.allOf[0].anyOf[1], data };
+      const err1 = { instancePath, schemaPath: "#/allOf/0/anyOf/1/required", keyword: "required", params: { missingProperty: "extra_body" } };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -345,7 +340,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.extra_body;
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         if (data0.multi_prompt === void 0) {
-          const err2 = { instancePath: instancePath + "/extra_body", schemaPath: "#/allOf/0/anyOf/1/properties/extra_body/required", keyword: "required", params: { missingProperty: "multi_prompt" }, message: "must have required property 'multi_prompt'", schema: schema32.allOf[0].anyOf[1].properties.extra_body.required, parentSchema: schema32.allOf[0].anyOf[1].properties.extra_body, data: data0 };
+          const err2 = { instancePath: instancePath + "/extra_body", schemaPath: "#/allOf/0/anyOf/1/properties/extra_body/required", keyword: "required", params: { missingProperty: "multi_prompt" } };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -354,7 +349,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err3 = { instancePath: instancePath + "/extra_body", schemaPath: "#/allOf/0/anyOf/1/properties/extra_body/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.allOf[0].anyOf[1].properties.extra_body.type, parentSchema: schema32.allOf[0].anyOf[1].properties.extra_body, data: data0 };
+        const err3 = { instancePath: instancePath + "/extra_body", schemaPath: "#/allOf/0/anyOf/1/properties/extra_body/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -371,7 +366,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     props0.extra_body = true;
   }
   if (!valid1) {
-    const err4 = { instancePath, schemaPath: "#/allOf/0/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema32.allOf[0].anyOf, parentSchema: schema32.allOf[0], data };
+    const err4 = { instancePath, schemaPath: "#/allOf/0/anyOf", keyword: "anyOf", params: {} };
     if (vErrors === null) {
       vErrors = [err4];
     } else {
@@ -388,9 +383,9 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   }
+  const _errs8 = errors;
   const _errs9 = errors;
-  const _errs10 = errors;
-  if (errors === _errs10) {
+  if (errors === _errs9) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.image === void 0 && (missing0 = "image") || data.prompt === void 0 && (missing0 = "prompt") || data.extra_body === void 0 && (missing0 = "extra_body")) {
@@ -404,8 +399,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         if (data.extra_body !== void 0) {
           let data1 = data.extra_body;
-          const _errs12 = errors;
-          if (errors === _errs12) {
+          const _errs11 = errors;
+          if (errors === _errs11) {
             if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
               let missing1;
               if (data1.multi_prompt === void 0 && (missing1 = "multi_prompt")) {
@@ -439,9 +434,9 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
   }
-  var valid3 = _errs10 === errors;
+  var valid3 = _errs9 === errors;
   if (valid3) {
-    const err9 = { instancePath, schemaPath: "#/allOf/1/not", keyword: "not", params: {}, message: "must NOT be valid", schema: schema32.allOf[1].not, parentSchema: schema32.allOf[1], data };
+    const err9 = { instancePath, schemaPath: "#/allOf/1/not", keyword: "not", params: {} };
     if (vErrors === null) {
       vErrors = [err9];
     } else {
@@ -449,10 +444,10 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   } else {
-    errors = _errs9;
+    errors = _errs8;
     if (vErrors !== null) {
-      if (_errs9) {
-        vErrors.length = _errs9;
+      if (_errs8) {
+        vErrors.length = _errs8;
       } else {
         vErrors = null;
       }
@@ -460,7 +455,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.model === void 0) {
-      const err10 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "model" }, message: "must have required property 'model'", schema: schema32.required, parentSchema: schema32, data };
+      const err10 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "model" } };
       if (vErrors === null) {
         vErrors = [err10];
       } else {
@@ -470,7 +465,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "model" || key0 === "prompt" || key0 === "image" || key0 === "last_image" || key0 === "aspect_ratio" || key0 === "duration" || key0 === "extra_body")) {
-        const err11 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32, data };
+        const err11 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -482,7 +477,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.model !== void 0) {
       let data2 = data.model;
       if (typeof data2 !== "string") {
-        const err12 = { instancePath: instancePath + "/model", schemaPath: "#/components/schemas/VideoModel/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.type, parentSchema: schema33, data: data2 };
+        const err12 = { instancePath: instancePath + "/model", schemaPath: "#/components/schemas/VideoModel/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -491,7 +486,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data2 === "kling-v3-std-silent" || data2 === "kling-v3-std-audio" || data2 === "kling-v3-pro-silent" || data2 === "kling-v3-pro-audio")) {
-        const err13 = { instancePath: instancePath + "/model", schemaPath: "#/components/schemas/VideoModel/enum", keyword: "enum", params: { allowedValues: schema33.enum }, message: "must be equal to one of the allowed values", schema: schema33.enum, parentSchema: schema33, data: data2 };
+        const err13 = { instancePath: instancePath + "/model", schemaPath: "#/components/schemas/VideoModel/enum", keyword: "enum", params: { allowedValues: schema33.enum } };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -503,7 +498,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.prompt !== void 0) {
       let data3 = data.prompt;
       if (typeof data3 !== "string") {
-        const err14 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.prompt.type, parentSchema: schema32.properties.prompt, data: data3 };
+        const err14 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -513,7 +508,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data3 === "string") {
         if (!pattern4.test(data3)) {
-          const err15 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/pattern", keyword: "pattern", params: { pattern: "^[^\\x00]*$" }, message: 'must match pattern "^[^\\x00]*$"', schema: "^[^\\x00]*$", parentSchema: schema34, data: data3 };
+          const err15 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/pattern", keyword: "pattern", params: { pattern: "^[^\\x00]*$" } };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -522,7 +517,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err16 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.type, parentSchema: schema34, data: data3 };
+        const err16 = { instancePath: instancePath + "/prompt", schemaPath: "#/components/schemas/NoNulText/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -532,7 +527,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data3 === "string") {
         if (func1(data3) > 2500) {
-          const err17 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/maxLength", keyword: "maxLength", params: { limit: 2500 }, message: "must NOT have more than 2500 characters", schema: 2500, parentSchema: schema32.properties.prompt.allOf[1], data: data3 };
+          const err17 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/maxLength", keyword: "maxLength", params: { limit: 2500 } };
           if (vErrors === null) {
             vErrors = [err17];
           } else {
@@ -541,7 +536,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func1(data3) < 1) {
-          const err18 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.prompt.allOf[1], data: data3 };
+          const err18 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/minLength", keyword: "minLength", params: { limit: 1 } };
           if (vErrors === null) {
             vErrors = [err18];
           } else {
@@ -550,7 +545,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err19 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.prompt.allOf[1].type, parentSchema: schema32.properties.prompt.allOf[1], data: data3 };
+        const err19 = { instancePath: instancePath + "/prompt", schemaPath: "#/properties/prompt/allOf/1/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err19];
         } else {
@@ -562,7 +557,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.image !== void 0) {
       let data4 = data.image;
       if (typeof data4 !== "string") {
-        const err20 = { instancePath: instancePath + "/image", schemaPath: "#/properties/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.image.type, parentSchema: schema32.properties.image, data: data4 };
+        const err20 = { instancePath: instancePath + "/image", schemaPath: "#/properties/image/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err20];
         } else {
@@ -572,7 +567,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data4 === "string") {
         if (func1(data4) > 13333359) {
-          const err21 = { instancePath: instancePath + "/image", schemaPath: "#/components/schemas/ImageUrl/maxLength", keyword: "maxLength", params: { limit: 13333359 }, message: "must NOT have more than 13333359 characters", schema: 13333359, parentSchema: schema35, data: data4 };
+          const err21 = { instancePath: instancePath + "/image", schemaPath: "#/components/schemas/ImageUrl/maxLength", keyword: "maxLength", params: { limit: 13333359 } };
           if (vErrors === null) {
             vErrors = [err21];
           } else {
@@ -581,7 +576,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (!pattern5.test(data4)) {
-          const err22 = { instancePath: instancePath + "/image", schemaPath: "#/components/schemas/ImageUrl/pattern", keyword: "pattern", params: { pattern: "^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$" }, message: 'must match pattern "^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$"', schema: "^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$", parentSchema: schema35, data: data4 };
+          const err22 = { instancePath: instancePath + "/image", schemaPath: "#/components/schemas/ImageUrl/pattern", keyword: "pattern", params: { pattern: "^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$" } };
           if (vErrors === null) {
             vErrors = [err22];
           } else {
@@ -590,7 +585,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err23 = { instancePath: instancePath + "/image", schemaPath: "#/components/schemas/ImageUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data4 };
+        const err23 = { instancePath: instancePath + "/image", schemaPath: "#/components/schemas/ImageUrl/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err23];
         } else {
@@ -602,7 +597,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.last_image !== void 0) {
       let data5 = data.last_image;
       if (typeof data5 !== "string") {
-        const err24 = { instancePath: instancePath + "/last_image", schemaPath: "#/properties/last_image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.last_image.type, parentSchema: schema32.properties.last_image, data: data5 };
+        const err24 = { instancePath: instancePath + "/last_image", schemaPath: "#/properties/last_image/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err24];
         } else {
@@ -612,7 +607,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data5 === "string") {
         if (func1(data5) > 13333359) {
-          const err25 = { instancePath: instancePath + "/last_image", schemaPath: "#/components/schemas/ImageUrl/maxLength", keyword: "maxLength", params: { limit: 13333359 }, message: "must NOT have more than 13333359 characters", schema: 13333359, parentSchema: schema35, data: data5 };
+          const err25 = { instancePath: instancePath + "/last_image", schemaPath: "#/components/schemas/ImageUrl/maxLength", keyword: "maxLength", params: { limit: 13333359 } };
           if (vErrors === null) {
             vErrors = [err25];
           } else {
@@ -621,7 +616,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (!pattern5.test(data5)) {
-          const err26 = { instancePath: instancePath + "/last_image", schemaPath: "#/components/schemas/ImageUrl/pattern", keyword: "pattern", params: { pattern: "^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$" }, message: 'must match pattern "^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$"', schema: "^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$", parentSchema: schema35, data: data5 };
+          const err26 = { instancePath: instancePath + "/last_image", schemaPath: "#/components/schemas/ImageUrl/pattern", keyword: "pattern", params: { pattern: "^(https?://[^\\x00-\\x20/?#]+[^\\x00-\\x20]*|data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2})$" } };
           if (vErrors === null) {
             vErrors = [err26];
           } else {
@@ -630,7 +625,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err27 = { instancePath: instancePath + "/last_image", schemaPath: "#/components/schemas/ImageUrl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data5 };
+        const err27 = { instancePath: instancePath + "/last_image", schemaPath: "#/components/schemas/ImageUrl/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err27];
         } else {
@@ -642,7 +637,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.aspect_ratio !== void 0) {
       let data6 = data.aspect_ratio;
       if (typeof data6 !== "string") {
-        const err28 = { instancePath: instancePath + "/aspect_ratio", schemaPath: "#/components/schemas/AspectRatio/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data6 };
+        const err28 = { instancePath: instancePath + "/aspect_ratio", schemaPath: "#/components/schemas/AspectRatio/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err28];
         } else {
@@ -651,7 +646,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data6 === "16:9" || data6 === "9:16" || data6 === "1:1")) {
-        const err29 = { instancePath: instancePath + "/aspect_ratio", schemaPath: "#/components/schemas/AspectRatio/enum", keyword: "enum", params: { allowedValues: schema37.enum }, message: "must be equal to one of the allowed values", schema: schema37.enum, parentSchema: schema37, data: data6 };
+        const err29 = { instancePath: instancePath + "/aspect_ratio", schemaPath: "#/components/schemas/AspectRatio/enum", keyword: "enum", params: { allowedValues: schema37.enum } };
         if (vErrors === null) {
           vErrors = [err29];
         } else {
@@ -662,12 +657,12 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.duration !== void 0) {
       let data7 = data.duration;
-      const _errs45 = errors;
+      const _errs40 = errors;
       let valid16 = false;
       let passing0 = null;
-      const _errs46 = errors;
+      const _errs41 = errors;
       if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-        const err30 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema38.oneOf[0].type, parentSchema: schema38.oneOf[0], data: data7 };
+        const err30 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/type", keyword: "type", params: { type: "integer" } };
         if (vErrors === null) {
           vErrors = [err30];
         } else {
@@ -677,7 +672,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data7 == "number" && isFinite(data7)) {
         if (data7 > 15 || isNaN(data7)) {
-          const err31 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 15 }, message: "must be <= 15", schema: 15, parentSchema: schema38.oneOf[0], data: data7 };
+          const err31 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 15 } };
           if (vErrors === null) {
             vErrors = [err31];
           } else {
@@ -686,7 +681,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data7 < 3 || isNaN(data7)) {
-          const err32 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 3 }, message: "must be >= 3", schema: 3, parentSchema: schema38.oneOf[0], data: data7 };
+          const err32 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 3 } };
           if (vErrors === null) {
             vErrors = [err32];
           } else {
@@ -695,14 +690,14 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       }
-      var _valid1 = _errs46 === errors;
+      var _valid1 = _errs41 === errors;
       if (_valid1) {
         valid16 = true;
         passing0 = 0;
       }
-      const _errs48 = errors;
+      const _errs43 = errors;
       if (typeof data7 !== "string") {
-        const err33 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/1/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.oneOf[1].type, parentSchema: schema38.oneOf[1], data: data7 };
+        const err33 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/1/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err33];
         } else {
@@ -711,7 +706,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data7 === "3" || data7 === "4" || data7 === "5" || data7 === "6" || data7 === "7" || data7 === "8" || data7 === "9" || data7 === "10" || data7 === "11" || data7 === "12" || data7 === "13" || data7 === "14" || data7 === "15")) {
-        const err34 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/1/enum", keyword: "enum", params: { allowedValues: schema38.oneOf[1].enum }, message: "must be equal to one of the allowed values", schema: schema38.oneOf[1].enum, parentSchema: schema38.oneOf[1], data: data7 };
+        const err34 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf/1/enum", keyword: "enum", params: { allowedValues: schema38.oneOf[1].enum } };
         if (vErrors === null) {
           vErrors = [err34];
         } else {
@@ -719,7 +714,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      var _valid1 = _errs48 === errors;
+      var _valid1 = _errs43 === errors;
       if (_valid1 && valid16) {
         valid16 = false;
         passing0 = [passing0, 1];
@@ -730,7 +725,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
       if (!valid16) {
-        const err35 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema38.oneOf, parentSchema: schema38, data: data7 };
+        const err35 = { instancePath: instancePath + "/duration", schemaPath: "#/components/schemas/VideoDuration/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 } };
         if (vErrors === null) {
           vErrors = [err35];
         } else {
@@ -738,10 +733,10 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       } else {
-        errors = _errs45;
+        errors = _errs40;
         if (vErrors !== null) {
-          if (_errs45) {
-            vErrors.length = _errs45;
+          if (_errs40) {
+            vErrors.length = _errs40;
           } else {
             vErrors = null;
           }
@@ -761,7 +756,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           missingProperty: "image",
           depsCount: 1,
           deps: "image"
-        }, message: "must have property image when property last_image is present", schema: schema32.dependentRequired, parentSchema: schema32, data };
+        } };
         if (vErrors === null) {
           vErrors = [err36];
         } else {
@@ -771,7 +766,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err37 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+    const err37 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err37];
     } else {
@@ -785,4 +780,30 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
 validate21.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 export {
   validateCreateVideoTaskRequest
+};
+
+/** The spec's sentence for a cross-field rule (x-error-message: text), by the schema path Ajv reports. */
+export const RULE_SENTENCES = {
+  "#/allOf/0/anyOf": "Either prompt or extra_body.multi_prompt is required.",
+  "#/allOf/1/not": "With image (image-to-video mode), send prompt or extra_body.multi_prompt, not both."
+};
+
+/** The spec's phrase for a rule, said after the field's name (x-error-message: {keyword: text}), by the schema path Ajv reports. */
+export const RULE_PHRASES = {
+  "#/components/schemas/NoNulText/pattern": "must not contain NUL characters (U+0000)",
+  "#/components/schemas/ImageUrl/pattern": "must be an http(s) URL or a data URI of a base64 PNG or JPEG image",
+  "#/components/schemas/ImageUrl/maxLength": "must be at most 10 MB (Kling's image limit; 13,333,359 characters as a data URI)"
+};
+
+/** The property names of each closed object, by the schema path Ajv reports. */
+export const KNOWN_PROPERTIES = {
+  "#/additionalProperties": [
+    "model",
+    "prompt",
+    "image",
+    "last_image",
+    "aspect_ratio",
+    "duration",
+    "extra_body"
+  ]
 };

@@ -1,5 +1,9 @@
+// @ts-check
 // Compiles the spec's request schema into a standalone validator module, so the SDK checks
-// bodies with the spec's own rules and ships no Ajv. Reads the bundled spec (make bundle).
+// bodies with the spec's own rules and ships no Ajv. Beside it, two tables the SDK words its
+// errors with, keyed by the schema path Ajv reports: the spec's own wording (x-error-message)
+// and the property names a closed object knows (for "did you mean ...?"). Ajv's verbose mode
+// and messages would carry the same at several times the size.
 //   node scripts/generate-validator.mjs generated/openapi.yaml generated/validate-request.js
 import { readFile, writeFile } from "node:fs/promises";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -11,51 +15,64 @@ const [specPath, outPath] = process.argv.slice(2);
 if (!specPath || !outPath) throw new Error("usage: generate-validator.mjs <bundled spec> <output .js>");
 
 const spec = parse(await readFile(specPath, "utf8"));
+const ROOT = "CreateVideoTaskRequest";
 
-// Annotations do not change what validates; dropping them keeps the shipped module small. The
-// rules' wording stays: the SDK's message for a broken rule is its `x-error-message`.
-const ANNOTATIONS = new Set(["title", "description", "deprecated", "examples", "example"]);
-/** @param {unknown} node @returns {unknown} */
-function stripAnnotations(node) {
-  if (Array.isArray(node)) return node.map(stripAnnotations);
+/** Only what validates: annotations, wording and other vendor extensions go. @param {unknown} node @returns {unknown} */
+function rulesOnly(node) {
+  if (Array.isArray(node)) return node.map(rulesOnly);
   if (node === null || typeof node !== "object") return node;
   /** @type {Record<string, unknown>} */
   const out = {};
   for (const [key, value] of Object.entries(node)) {
-    if (ANNOTATIONS.has(key) || (key.startsWith("x-") && key !== "x-error-message")) continue;
+    if (["title", "description", "deprecated", "examples", "example"].includes(key) || key.startsWith("x-")) continue;
     if (key === "properties" || key === "$defs" || key === "dependentSchemas") {
-      out[key] = Object.fromEntries(
-        Object.entries(/** @type {object} */ (value)).map(([name, schema]) => [name, stripAnnotations(schema)]),
-      );
-    } else if (
-      key === "enum" ||
-      key === "const" ||
-      key === "required" ||
-      key === "dependentRequired" ||
-      key === "x-error-message"
-    ) {
-      out[key] = value;
-    } else out[key] = stripAnnotations(value);
+      out[key] = Object.fromEntries(Object.entries(/** @type {object} */ (value)).map(([name, schema]) => [name, rulesOnly(schema)]));
+    } else if (["enum", "const", "required", "dependentRequired"].includes(key)) out[key] = value;
+    else out[key] = rulesOnly(value);
   }
   return out;
 }
-// Only the schemas are a JSON Schema document; refs in them point at #/components/schemas/...
+
+/**
+ * Walks every schema for the wording tables. Ajv's schemaPath is relative to the schema a rule
+ * was compiled in: "#/allOf/1/not" in the root, "#/components/schemas/NoNulText/pattern" in a
+ * referenced one.
+ */
+function wordingTables() {
+  /** @type {Record<string, string>} */
+  const sentences = {};
+  /** @type {Record<string, string>} */
+  const phrases = {};
+  /** @type {Record<string, string[]>} */
+  const knownKeys = {};
+  /** @param {unknown} node @param {string} at */
+  const visit = (node, at) => {
+    if (Array.isArray(node)) return node.forEach((item, index) => visit(item, `${at}/${index}`));
+    if (node === null || typeof node !== "object") return;
+    const schema = /** @type {Record<string, any>} */ (node);
+    const words = schema["x-error-message"];
+    if (typeof words === "string") for (const keyword of ["anyOf", "oneOf", "not"]) if (keyword in schema) sentences[`${at}/${keyword}`] = words;
+    if (words && typeof words === "object") for (const [keyword, phrase] of Object.entries(words)) phrases[`${at}/${keyword}`] = String(phrase);
+    if (schema.additionalProperties === false && schema.properties) knownKeys[`${at}/additionalProperties`] = Object.keys(schema.properties);
+    for (const [key, value] of Object.entries(schema)) if (!key.startsWith("x-") && key !== "enum" && key !== "required") visit(value, `${at}/${key}`);
+  };
+  for (const [name, schema] of Object.entries(spec.components.schemas)) visit(schema, name === ROOT ? "#" : `#/components/schemas/${name}`);
+  return { sentences, phrases, knownKeys };
+}
+
 const SPEC_ID = "kling-video-openapi.json";
 const ajv = new Ajv2020({
   allErrors: true, // report every problem of a body, not just the first
-  verbose: true, // errors carry their schema node, whose x-error-message words the rule
+  messages: false, // the SDK words its errors itself
   strict: true,
   // Cross-field rules (anyOf/not of `required`) name properties defined beside them, not in them.
   strictRequired: false,
   code: { source: true, esm: true },
 });
 ajv.addKeyword("components"); // the container of the schemas, not a validation keyword
-ajv.addKeyword({ keyword: "x-error-message", schemaType: ["string", "object"] }); // wording, read from parentSchema
-ajv.addSchema({ $id: SPEC_ID, components: { schemas: stripAnnotations(spec.components.schemas) } });
+ajv.addSchema({ $id: SPEC_ID, components: { schemas: rulesOnly(spec.components.schemas) } });
 
-const cjs = standaloneCode(ajv, {
-  validateCreateVideoTaskRequest: `${SPEC_ID}#/components/schemas/CreateVideoTaskRequest`,
-});
+const cjs = standaloneCode(ajv, { validateCreateVideoTaskRequest: `${SPEC_ID}#/components/schemas/${ROOT}` });
 // Ajv's standalone output still require()s its runtime helpers: inline them.
 const bundled = await build({
   stdin: { contents: cjs, resolveDir: process.cwd(), sourcefile: "validate-request.cjs" },
@@ -66,28 +83,28 @@ const bundled = await build({
   write: false,
   legalComments: "none",
 });
+const { sentences, phrases, knownKeys } = wordingTables();
 const header = `// Generated by scripts/generate-validator.mjs from ${specPath}. Do not edit.\n`;
-await writeFile(outPath, header + bundled.outputFiles[0].text);
+const tables = [
+  ["RULE_SENTENCES", "The spec's sentence for a cross-field rule (x-error-message: text)", sentences],
+  ["RULE_PHRASES", "The spec's phrase for a rule, said after the field's name (x-error-message: {keyword: text})", phrases],
+  ["KNOWN_PROPERTIES", "The property names of each closed object", knownKeys],
+]
+  .map(([name, what, table]) => `\n/** ${what}, by the schema path Ajv reports. */\nexport const ${name} = ${JSON.stringify(table, null, 2)};\n`)
+  .join("");
+await writeFile(outPath, header + bundled.outputFiles[0].text + tables);
 
-// Ajv's error shape (with verbose: true), declared here so consumers need no Ajv types.
+// Ajv's error shape, declared here so consumers need no Ajv types.
 const declaration = `${header}
 export interface SchemaValidationError {
   /** JSON Pointer to the offending value, "" for the body itself. */
   instancePath: string;
-  /** JSON Pointer to the violated keyword in the schema. */
+  /** JSON Pointer to the violated keyword, relative to the schema it was compiled in. */
   schemaPath: string;
   /** The violated JSON Schema keyword: "maximum", "enum", "required", "anyOf", ... */
   keyword: string;
   /** The keyword's parameters: { limit }, { allowedValues }, { missingProperty }, ... */
   params: Record<string, unknown>;
-  /** Ajv's own English message. */
-  message?: string;
-  /** The keyword's value in the schema. */
-  schema?: unknown;
-  /** The schema object holding the keyword. */
-  parentSchema?: Record<string, unknown>;
-  /** The offending value. */
-  data?: unknown;
 }
 
 /** Checks a value against the spec's CreateVideoTaskRequest schema; on false, see .errors. */
@@ -95,5 +112,12 @@ export declare const validateCreateVideoTaskRequest: {
   (data: unknown): boolean;
   errors?: SchemaValidationError[] | null;
 };
+
+/** The spec's sentence for a cross-field rule (x-error-message: text), by the schema path Ajv reports. */
+export declare const RULE_SENTENCES: Record<string, string>;
+/** The spec's phrase for a rule, said after the field's name (x-error-message: {keyword: text}), by schema path. */
+export declare const RULE_PHRASES: Record<string, string>;
+/** The property names of each closed object, by the schema path of its additionalProperties. */
+export declare const KNOWN_PROPERTIES: Record<string, string[]>;
 `;
 await writeFile(outPath.replace(/\.js$/, ".d.ts"), declaration);

@@ -13,7 +13,7 @@ import {
   VideoRequestValidationError,
   VideoUrlExpiredError,
 } from "./errors.js";
-import { withImagesAsText } from "./images.js";
+import { isImageBytes } from "./image-bytes.js";
 import {
   checkApiKey,
   checkBaseUrl,
@@ -25,9 +25,9 @@ import {
 } from "./options.js";
 import { DEFAULTS } from "./policy.js";
 import { createRedactor, type Redactor } from "./redact.js";
-import { fromLegacyTask, taskFromBody } from "./task.js";
+import { taskFromBody } from "./task.js";
 import { type Fetch, type RequestOptions, type SendOptions, Transport } from "./transport.js";
-import type { CreateVideoTaskInput, LegacyTask, paths, VideoTask } from "./types.js";
+import type { CreateVideoTaskInput, CreateVideoTaskRequest, LegacyTask, paths, VideoTask } from "./types.js";
 import { type WaitOptions, waitForTask, withTaskId } from "./wait.js";
 
 export interface VideoClientOptions {
@@ -116,7 +116,9 @@ export class VideoClient {
    * may have received it; when it fails after that point, the error's `taskMayExist` is true.
    */
   async create(body: CreateVideoTaskInput, options: RequestOptions = {}): Promise<VideoTask> {
-    const request = await withImagesAsText(body);
+    const request = hasImageBytes(body)
+      ? await (await import("./images.js")).withImagesAsText(body)
+      : (body as CreateVideoTaskRequest);
     const serialized = serialize(request);
     if (this.#validate) {
       const { checkCreateVideoTaskRequest } = await import("./validation.js");
@@ -256,6 +258,7 @@ export class VideoClient {
     if (!envelope?.data || typeof envelope.data !== "object" || typeof envelope.data.task_id !== "string") {
       throw new InvalidResponseError(`The gateway answered ${response.status} without a task`, response);
     }
+    const { fromLegacyTask } = await import("./legacy-task.js");
     return { task: fromLegacyTask(envelope.data), headers: response.headers };
   }
 }
@@ -296,6 +299,13 @@ function markTaskMayExist(error: unknown): unknown {
       ". A task may have been created, and billed, without its id reaching you: check the gateway's task log before creating it again";
   }
   return error;
+}
+
+/** Whether an image is given as bytes (sent as a data: URI, by images.ts, loaded only then). */
+function hasImageBytes(body: CreateVideoTaskInput): boolean {
+  const isBytes = (value: unknown) =>
+    value instanceof Uint8Array || (typeof Blob !== "undefined" && value instanceof Blob);
+  return isBytes(body?.image) || isBytes(body?.last_image);
 }
 
 function serialize(body: unknown): string | undefined {

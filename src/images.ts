@@ -2,6 +2,7 @@
 // base64 data: URI the spec accepts. The type is read from the bytes, never from a file name;
 // which types and sizes are allowed is the spec's rule (ImageUrl), checked with the rest.
 import { VideoRequestValidationError } from "./errors.js";
+import { isImageBytes } from "./image-bytes.js";
 import type { CreateVideoTaskInput, CreateVideoTaskRequest, ImageInput } from "./types.js";
 
 const SIGNATURES: [type: string, offset: number, bytes: number[]][] = [
@@ -40,15 +41,11 @@ function base64(bytes: Uint8Array): string {
 
 /** The request as the spec has it: image bytes turned into data: URIs. */
 export async function withImagesAsText(input: CreateVideoTaskInput): Promise<CreateVideoTaskRequest> {
-  if (!isBytes(input?.image) && !isBytes(input?.last_image)) return input as CreateVideoTaskRequest;
   const convert = async (field: "image" | "last_image", value: ImageInput | undefined) =>
-    isBytes(value) ? imageToDataUri(value, field) : value;
+    isImageBytes(value) ? imageToDataUri(value, field) : value;
   const [image, lastImage] = await Promise.all([
     convert("image", input.image),
     convert("last_image", input.last_image),
   ]);
   return { ...input, image, last_image: lastImage } as CreateVideoTaskRequest;
 }
-
-const isBytes = (value: unknown): value is Blob | Uint8Array =>
-  value instanceof Uint8Array || (typeof Blob !== "undefined" && value instanceof Blob);

@@ -2,7 +2,7 @@
 // the older new-api route's record and create answer mapped onto VideoTask, progress as a
 // number or text, times in seconds or milliseconds, and where the finished video is.
 import { InvalidResponseError } from "./errors.js";
-import type { LegacyTask, LegacyTaskStatus, VideoStatus, VideoTask } from "./types.js";
+import type { VideoTask } from "./types.js";
 
 /** The final outcome a status means, if any: only `completed` and `failed` end a task. */
 export function isFinished(task: VideoTask): "completed" | "failed" | undefined {
@@ -22,39 +22,6 @@ const MILLISECONDS_FROM = 100_000_000_000;
 export function timestampMs(value: number | null | undefined): number | undefined {
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) return undefined;
   return value < MILLISECONDS_FROM ? value * 1000 : value;
-}
-
-/** new-api's own statuses, read as VideoStatus (model/task.go, ToVideoStatus). */
-const STATUS_OF: Record<LegacyTaskStatus, VideoStatus> = {
-  NOT_START: "unknown",
-  SUBMITTED: "queued",
-  QUEUED: "queued",
-  IN_PROGRESS: "in_progress",
-  SUCCESS: "completed",
-  FAILURE: "failed",
-  UNKNOWN: "unknown",
-};
-
-/** A task record from the older route (GET /v1/video/generations/{task_id}) as a VideoTask. */
-export function fromLegacyTask(record: LegacyTask): VideoTask {
-  const status = STATUS_OF[record.status] ?? "unknown";
-  // Before 2026 the video's URL was in fail_reason on success; since then result_url repeats
-  // fail_reason on failure: only a success's URL is a video.
-  const url =
-    status === "completed"
-      ? record.result_url || (/^https?:\/\//.test(record.fail_reason ?? "") ? record.fail_reason : undefined)
-      : undefined;
-  return {
-    id: record.task_id,
-    object: "video",
-    model: record.properties?.origin_model_name ?? "",
-    status,
-    progress: taskProgress(record) ?? 0,
-    created_at: record.submit_time || record.created_at || 0,
-    ...(record.finish_time ? { completed_at: record.finish_time } : {}),
-    ...(url ? { video_url: url } : {}),
-    ...(status === "failed" ? { error: { message: record.fail_reason || "no reason given", code: "" } } : {}),
-  };
 }
 
 /**

@@ -2,7 +2,7 @@
 // only for the gateway's own origin), a timeout per attempt combined with the caller's signal,
 // bounded reads, no redirects for authorised requests, and retries as policy.ts decides.
 // Everything else (URLs, paths, bodies) is openapi-fetch's job.
-import { guardStream, readText } from "./body.js";
+import { readText } from "./body.js";
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -143,6 +143,7 @@ export class Transport {
       if (stream && response.ok && response.body) {
         streaming = true;
         cancelTimer();
+        const { guardStream } = await import("./stream-guard.js");
         const body = guardStream(response.body, {
           idleMs: timeoutMs,
           signal,

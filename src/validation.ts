@@ -2,7 +2,13 @@
 // plain English. The rules themselves live only in the spec; here is just the phrasing of each
 // JSON Schema keyword. Where the spec words a rule itself (`x-error-message`: a sentence for a
 // cross-field rule, or a phrase per keyword), its words win.
-import { type SchemaValidationError, validateCreateVideoTaskRequest } from "../generated/validate-request.js";
+import {
+  KNOWN_PROPERTIES,
+  RULE_PHRASES,
+  RULE_SENTENCES,
+  type SchemaValidationError,
+  validateCreateVideoTaskRequest,
+} from "../generated/validate-request.js";
 import type { ValidationIssue } from "./errors.js";
 
 export function checkCreateVideoTaskRequest(body: unknown): ValidationIssue[] {
@@ -55,7 +61,7 @@ function describeAlternatives(error: SchemaValidationError, beneath: SchemaValid
   const candidates = [...branches].filter(([branch, branchErrors]) => !typeMismatch(branch, branchErrors));
   if (candidates.length === 1) return describeErrors(candidates[0]![1]);
   const path = dotted(error.instancePath);
-  const rule = specSentence(error);
+  const rule = RULE_SENTENCES[error.schemaPath];
   if (rule) return [{ path, rule: error.keyword, message: rule }];
   if (candidates.length === 0) {
     const types = [...branches.values()].flatMap((list) =>
@@ -72,19 +78,6 @@ function describeAlternatives(error: SchemaValidationError, beneath: SchemaValid
   return [{ path, rule: error.keyword, message: `${subject(path)} must match one of the allowed forms` }];
 }
 
-/** The spec's own words for the broken rule: a whole sentence (for a cross-field rule). */
-function specSentence(error: SchemaValidationError): string | undefined {
-  const wording = error.parentSchema?.["x-error-message"];
-  return typeof wording === "string" ? wording : undefined;
-}
-
-/** The spec's own words for the broken rule: a phrase for this keyword, after the field's name. */
-function specPhrase(error: SchemaValidationError): string | undefined {
-  const wording = error.parentSchema?.["x-error-message"] as Record<string, unknown> | undefined;
-  const phrase = typeof wording === "object" ? wording?.[error.keyword] : undefined;
-  return typeof phrase === "string" ? phrase : undefined;
-}
-
 function describe(error: SchemaValidationError): ValidationIssue {
   const path = dotted(error.instancePath);
   const params = error.params;
@@ -93,9 +86,9 @@ function describe(error: SchemaValidationError): ValidationIssue {
     rule,
     message: `${subject(at)} ${message}`,
   });
-  const sentence = specSentence(error);
+  const sentence = RULE_SENTENCES[error.schemaPath];
   if (sentence) return { path, rule: error.keyword, message: sentence };
-  const phrase = specPhrase(error);
+  const phrase = RULE_PHRASES[error.schemaPath];
   if (phrase) return say(error.keyword, phrase);
   switch (error.keyword) {
     case "required": {
@@ -108,7 +101,7 @@ function describe(error: SchemaValidationError): ValidationIssue {
     }
     case "additionalProperties": {
       const at = join(path, String(params.additionalProperty));
-      const known = Object.keys((error.parentSchema?.properties as object | undefined) ?? {});
+      const known = KNOWN_PROPERTIES[error.schemaPath] ?? [];
       const guess = closest(String(params.additionalProperty), known);
       return say(
         "additionalProperties",
@@ -143,7 +136,7 @@ function describe(error: SchemaValidationError): ValidationIssue {
     case "not":
       return say("not", "is not allowed in this combination");
     default:
-      return say(error.keyword, error.message ?? `breaks the rule "${error.keyword}"`);
+      return say(error.keyword, `breaks the rule "${error.keyword}"`);
   }
 }
 
