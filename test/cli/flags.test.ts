@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { REQUEST_FIELDS } from "../../generated/request-fields.js";
-import { MOCK_BASE_URL, settle } from "../support/harness.js";
+import { MOCK_BASE_URL } from "../support/harness.js";
 import { API_KEY, json, scriptedFetch, task } from "../support/scripted-fetch.js";
 import { resolve, spec } from "../support/spec.js";
-import { type Json, runCli } from "./run-cli.js";
+import { type Json, runCli, settleCli } from "./run-cli.js";
 
 const GATEWAY = { KLING_VIDEO_BASE_URL: MOCK_BASE_URL, KLING_VIDEO_API_KEY: API_KEY };
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
@@ -214,12 +214,12 @@ describe("durations", () => {
         json(200, task({ status: "in_progress", progress: 50 })),
         json(200, task({ status: "completed", progress: 100, video_url: "https://cdn.example.com/v.mp4" })),
       );
-      const run = (await settle(
+      const run = await settleCli(
         runCli(["create", "--prompt", "a fox", "--wait", "--poll-interval", value, "--timeout", "10h"], {
           env: GATEWAY,
           fetch,
         }),
-      )) as Awaited<ReturnType<typeof runCli>>;
+      );
       expect(run.code).toBe(0);
       expect(fetch.calls.slice(1).map((call, index) => call.at - fetch.calls[index]!.at)).toEqual([0, ms, ms]);
     } finally {

@@ -2,6 +2,7 @@
 // environment and an interruption signal the test controls.
 import { Readable } from "node:stream";
 import type { VideoClient } from "kling-video";
+import { vi } from "vitest";
 import type { Output } from "../../src/cli/context.js";
 import { run } from "../../src/cli/run.js";
 import type { ScriptedFetch } from "../support/scripted-fetch.js";
@@ -66,6 +67,26 @@ export function startCli(argv: string[], options: CliOptions = {}) {
 
 export function runCli(argv: string[], options: CliOptions = {}): Promise<CliRun> {
   return startCli(argv, options).done;
+}
+
+// Captured before any test fakes the timers: the real event loop turn that lets file and module I/O finish.
+const realSetImmediate = setImmediate;
+
+/**
+ * Runs the command to its end under fake timers: one timer at a time, with a real turn of the
+ * event loop in between, because the command also waits on real I/O (files, loading a command).
+ */
+export async function settleCli(running: Promise<CliRun>): Promise<CliRun> {
+  let settled = false;
+  running.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  while (!settled) {
+    await new Promise((resolve) => realSetImmediate(resolve));
+    if (!settled) await vi.advanceTimersToNextTimerAsync();
+  }
+  return running;
 }
 
 export function jsonLines(text: string): Json[] {
