@@ -36,6 +36,11 @@ const MAY_EXIST_HINT =
   "A task may have been created, and billed, without its id reaching you: check the gateway's task log " +
   "(or its dashboard) before creating it again.";
 
+/** A failure's lines for stderr: an error's first line says who is speaking, as Unix commands do. */
+export function failureLines(failure: Failure): string[] {
+  return failure.lines.map((line, index) => (index === 0 && failure.event === "error" ? `kling-video: ${line}` : line));
+}
+
 export function describeFailure(error: unknown, session: Session): Failure {
   const taskMayExist = error instanceof KlingVideoError && error.taskMayExist;
   const taskId = (error instanceof KlingVideoError ? error.taskId : undefined) ?? session.taskId;

@@ -77,7 +77,7 @@ export async function follow(
     signal: ctx.signal,
     onProgress: (seen) => reporter.progress(seen),
   });
-  reporter.completed(task, session.baseUrl);
+  reporter.completed(task, session.baseUrl, out !== undefined);
   if (out) await saveVideo(input, client, task, out);
 }
 

@@ -2,6 +2,8 @@
 // nothing else there; a line for people on stderr when something needs saying.
 import type { VideoTask } from "kling-video";
 import type { RunContext } from "./context.js";
+import { failureLines } from "./failure.js";
+import { jsonLine } from "./json-line.js";
 import type { Reporter } from "./reporter.js";
 import { printable } from "./text.js";
 
@@ -20,20 +22,9 @@ export function jsonReporter({ stdout, stderr }: RunContext): Reporter {
     saved: (path, bytes) => emit({ event: "saved", path, bytes }),
     listening: (url) => emit({ event: "listening", url }),
     failed: (failure) => {
-      for (const line of failure.lines) stderr.write(`kling-video: ${line}\n`);
+      for (const line of failureLines(failure)) stderr.write(`${line}\n`);
       emit({ event: failure.event, ...(failure.event === "error" ? { error: failure.json } : failure.json) });
     },
     close: () => undefined,
   };
-}
-
-/**
- * JSON.stringify leaves DEL, the C1 controls and U+2028/9 unescaped: escaped here, so that a line
- * shown on a terminal cannot carry a control sequence, and still parses to the same value.
- */
-export function jsonLine(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[\u007f-\u009f\u2028\u2029]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
 }

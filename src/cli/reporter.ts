@@ -14,7 +14,8 @@ export interface Reporter {
   progress(task: VideoTask): void;
   /** The task as `get` shows it; `baseUrl` locates its content route. */
   task(task: VideoTask, baseUrl: string | undefined): void;
-  completed(task: VideoTask, baseUrl: string | undefined): void;
+  /** `saving`: the video is downloaded next, so where it is goes unsaid. */
+  completed(task: VideoTask, baseUrl: string | undefined, saving: boolean): void;
   /** Bytes downloaded so far, and the total when the server said. */
   downloading(bytes: number, total: number | undefined): void;
   saved(path: string, bytes: number): void;

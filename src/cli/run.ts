@@ -8,7 +8,7 @@ import { closest, type OptionSpecs, type ParsedArgs, parseOptions, toParseArgs }
 import type { RunContext } from "./context.js";
 import { EXIT, UsageError } from "./exit-codes.js";
 import { commandHelp, mainHelp } from "./help.js";
-import { jsonLine } from "./json-reporter.js";
+import { jsonLine } from "./json-line.js";
 import { COMMANDS } from "./registry.js";
 import { GATEWAY_OPTIONS, OUTPUT_OPTIONS } from "./shared-options.js";
 

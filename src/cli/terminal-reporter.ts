@@ -3,6 +3,7 @@
 // on stdout. Every string from the gateway is stripped of control characters before it is shown.
 import { taskProgress, timestampMs, type VideoTask } from "kling-video";
 import type { Output, RunContext } from "./context.js";
+import { failureLines } from "./failure.js";
 import type { Reporter } from "./reporter.js";
 import { formatBytes, formatDate, formatElapsed, printable } from "./text.js";
 import { videoLocation } from "./video-location.js";
@@ -31,9 +32,10 @@ export function terminalReporter({ stdout, stderr }: RunContext): Reporter {
       live.show(() => progressLine(task, Date.now() - start));
     },
     task: (task, baseUrl) => say(stdout, describeTask(task, baseUrl)),
-    completed: (task, baseUrl) => {
+    completed: (task, baseUrl, saving) => {
       const elapsed = formatElapsed(Date.now() - (waitStart ?? startOf(task)));
       say(stderr, `Task ${printable(task.id)} completed in ${elapsed}.`);
+      if (saving) return;
       const { source, url } = videoLocation(task, baseUrl);
       say(
         stdout,
@@ -56,7 +58,7 @@ export function terminalReporter({ stdout, stderr }: RunContext): Reporter {
     listening: (url) =>
       say(stdout, `The mock gateway is listening on ${url} (any API key works). Stop it with Ctrl-C.`),
     failed: (failure) => {
-      for (const line of failure.lines) say(stderr, failure.event === "error" ? `kling-video: ${line}` : line);
+      for (const line of failureLines(failure)) say(stderr, line);
     },
     close: () => live.clear(),
   };

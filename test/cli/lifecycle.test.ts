@@ -167,7 +167,7 @@ describe("how a task ends: exit code, words, and the id", () => {
     expect(run.code).toBe(5);
     expect(run.stderr.split("\n")).toEqual([
       "kling-video: task video_123 did not finish within 5m (last seen in_progress, 40%); it keeps running",
-      "kling-video: Resume with: kling-video wait video_123",
+      "Resume with: kling-video wait video_123",
       "",
     ]);
   });
