@@ -121,7 +121,7 @@ describe("off a terminal: one JSON object per line on stdout", () => {
     expect(await readFile(out)).toEqual(Buffer.from(bytes));
   });
 
-  it("wait and get work on an older gateway (only GET /v1/video/generations/{id})", async () => {
+  it("wait, get and download work on an older gateway (only GET /v1/video/generations/{id})", async () => {
     const legacy = {
       code: "success",
       message: "",
@@ -147,6 +147,14 @@ describe("off a terminal: one JSON object per line on stdout", () => {
     expect(got.events).toEqual([
       { event: "task", task: expect.objectContaining({ progress: 100, video_url: VIDEO_URL }) },
     ]);
+    const out = join(work, "old.mp4");
+    const downloaded = cli(
+      ["download", "video_123", "--out", out],
+      [notRouted, json(200, legacy), video(new Uint8Array([5]))],
+    );
+    expect((await downloaded.run).code).toBe(0);
+    expect(downloaded.fetch.calls.at(-1)!.url).toBe(VIDEO_URL);
+    expect(await readFile(out)).toEqual(Buffer.from([5]));
   });
 });
 
