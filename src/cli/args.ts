@@ -94,17 +94,33 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-/** The options as --help lists them: "  --timeout <ms>   give up waiting after..." */
+/** The options as --help lists them: "  --timeout <ms>   give up waiting after...", wrapped to 100 columns. */
 export function formatOptions(specs: OptionSpecs): string {
   const rows = Object.entries(specs).map(([name, spec]) => [
     `${spec.short ? `-${spec.short}, ` : "    "}--${name}${spec.value ? ` ${spec.value}` : ""}`,
-    spec.help,
+    spec.help.replaceAll("`", ""),
   ]);
   const width = Math.min(32, Math.max(...rows.map(([left]) => left!.length)) + 2);
+  const indent = " ".repeat(width + 2);
   return rows
     .map(([left, help]) => {
-      const pad = left!.length + 2 > width ? `\n${" ".repeat(width + 2)}` : " ".repeat(width - left!.length);
-      return `  ${left}${pad}${help}`;
+      const lines = wrap(help!, HELP_COLUMNS - indent.length);
+      const first = left!.length + 2 > width ? `${left}\n${indent}` : left!.padEnd(width);
+      return `  ${first}${lines.join(`\n${indent}`)}`;
     })
     .join("\n");
+}
+
+const HELP_COLUMNS = 100;
+
+function wrap(text: string, columns: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > columns) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
 }

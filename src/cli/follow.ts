@@ -11,12 +11,12 @@ export const WAIT_OPTIONS: OptionSpecs = {
   "poll-interval": {
     type: "string",
     value: "<duration>",
-    help: `time between polls: 500ms, 90s, 20m, 1h or milliseconds (default ${formatDuration(DEFAULTS.pollIntervalMs)})`,
+    help: `time between polls, as 500ms, 90s, 2m or 1h (default ${formatDuration(DEFAULTS.pollIntervalMs)})`,
   },
   timeout: {
     type: "string",
     value: "<duration>",
-    help: `stop waiting after this long; the task keeps running (default ${formatDuration(DEFAULTS.waitTimeoutMs)})`,
+    help: `stop waiting after this long, as 90s, 20m or 1h (default ${formatDuration(DEFAULTS.waitTimeoutMs)})`,
   },
 };
 

@@ -6,7 +6,7 @@ import type { OptionSpecs } from "./args.js";
 export const MOCK_BASE_URL = "http://127.0.0.1:4010";
 
 export const OUTPUT_OPTIONS: OptionSpecs = {
-  json: { type: "boolean", help: "one JSON object per line on stdout (the default when stdout is not a terminal)" },
+  json: { type: "boolean", help: "one JSON object per line on stdout (the default off a terminal)" },
   help: { type: "boolean", short: "h", help: "show this help" },
 };
 
@@ -14,14 +14,14 @@ export const GATEWAY_OPTIONS: OptionSpecs = {
   "base-url": {
     type: "string",
     value: "<url>",
-    help: "the gateway (default: KLING_VIDEO_BASE_URL); a trailing /v1 is fine",
+    help: "the gateway, with or without /v1 (default: KLING_VIDEO_BASE_URL)",
   },
   "api-key": { type: "string", value: "<key>", help: "the gateway's API key (default: KLING_VIDEO_API_KEY)" },
-  mock: { type: "boolean", help: `use the local mock at ${MOCK_BASE_URL} (kling-video mock), with a placeholder key` },
+  mock: { type: "boolean", help: `use the local mock at ${MOCK_BASE_URL} (kling-video mock) with a dummy key` },
   prefer: {
     type: "string",
     value: "<value>",
-    help: "send a Prefer header, e.g. code=429 (Prism's mock picks its answer by it)",
+    help: "send a Prefer header, as code=429 (Prism's mock answers by it)",
   },
   "allow-insecure-http": { type: "boolean", help: "allow sending the key over plain http:// to another machine" },
 };

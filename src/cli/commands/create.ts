@@ -20,7 +20,8 @@ const PLACEHOLDER: Record<RequestField["kind"], string> = {
 };
 
 function fieldOption(field: RequestField): OptionSpec {
-  const allowed = field.choices ? ` One of: ${field.choices.join(", ")}.` : field.range ? ` (${field.range})` : "";
+  const range = field.range && !field.help.includes(field.range) ? ` (${field.range})` : "";
+  const allowed = field.choices ? ` One of: ${field.choices.join(", ")}.` : range;
   const notes = [
     field.path.length > 1 ? field.path.join(".") : undefined,
     field.kind === "image" ? "a local PNG or JPEG file, or an http(s) URL" : undefined,
