@@ -67,8 +67,12 @@ async function imageFile(field: RequestField, path: string): Promise<string> {
 async function readBody(source: string, ctx: RunContext): Promise<Json> {
   let text: string;
   try {
-    text = source === "-" ? await readAll(ctx.stdin) : await readFile(source, "utf8");
+    text =
+      source === "-"
+        ? await readAll(ctx.stdin, ctx.signal)
+        : await readFile(source, { encoding: "utf8", signal: ctx.signal });
   } catch (error) {
+    if (ctx.signal.aborted) throw error;
     throw new UsageError(`cannot read --body ${source}: ${(error as Error).message}`);
   }
   let parsed: unknown;
@@ -84,12 +88,27 @@ async function readBody(source: string, ctx: RunContext): Promise<Json> {
   return parsed;
 }
 
-async function readAll(stdin: AsyncIterable<string | Uint8Array> | undefined): Promise<string> {
+/** All of stdin, or a rejection as soon as the signal fires (Ctrl-C while typing a body). */
+async function readAll(stdin: AsyncIterable<string | Uint8Array> | undefined, signal: AbortSignal): Promise<string> {
   if (!stdin) throw new Error("no standard input");
   const decoder = new TextDecoder();
   let text = "";
-  for await (const chunk of stdin) text += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
-  return text + decoder.decode();
+  const iterator = stdin[Symbol.asyncIterator]();
+  const stop = new Promise<never>((_, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) abort();
+    else signal.addEventListener("abort", abort, { once: true });
+  });
+  stop.catch(() => undefined); // read only if the signal wins
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([iterator.next(), stop]);
+      if (done) return text + decoder.decode();
+      text += typeof value === "string" ? value : decoder.decode(value, { stream: true });
+    }
+  } finally {
+    await iterator.return?.();
+  }
 }
 
 function place(body: Json, path: string[], value: unknown): void {

@@ -256,6 +256,28 @@ describe("Ctrl-C (the run's signal)", () => {
     expect(stderr).toContain("A task may have been created, and billed");
   });
 
+  it("while a body is being read from stdin: stops reading, nothing sent", async () => {
+    const interrupt = new AbortController();
+    const fetch = scriptedFetch(json(200, task()));
+    const endless: AsyncIterable<string> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => new Promise<IteratorResult<string>>(() => undefined),
+        return: async () => ({ done: true, value: undefined }),
+      }),
+    };
+    const running = startCli(["create", "--body", "-"], {
+      env: GATEWAY,
+      fetch,
+      stdin: endless,
+      signal: interrupt.signal,
+    });
+    interrupt.abort();
+    const { code, stderr } = await running.done;
+    expect(code).toBe(130);
+    expect(stderr).toBe("Interrupted.\n");
+    expect(fetch.calls).toHaveLength(0);
+  });
+
   it("a stalled download: the first Ctrl-C ends it, and no file or partial file is left", async () => {
     const interrupt = new AbortController();
     const partialFiles = new Set<string>();

@@ -15,7 +15,8 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   client?: VideoClient;
   fetch?: ScriptedFetch;
-  stdin?: string;
+  /** Text, or a stream of the test's own. */
+  stdin?: string | AsyncIterable<string>;
   /** stdout (and stderr) are a terminal of this many columns. */
   terminal?: { columns: number };
   signal?: AbortSignal;
@@ -55,7 +56,7 @@ export function startCli(argv: string[], options: CliOptions = {}) {
   const done = run(argv, {
     stdout: options.stdout ?? stdout,
     stderr,
-    stdin: options.stdin === undefined ? undefined : Readable.from([options.stdin]),
+    stdin: typeof options.stdin === "string" ? Readable.from([options.stdin]) : options.stdin,
     env: options.env ?? {},
     signal: options.signal ?? new AbortController().signal,
     client: options.client,
