@@ -12,6 +12,7 @@ await build({
     index: "src/index.ts",
     node: "src/node.ts",
     "mock/index": "src/mock/index.ts",
+    cli: "src/cli/bin.ts",
   },
   outdir: "dist",
   chunkNames: "chunks/[name]-[hash]",
@@ -21,7 +22,7 @@ await build({
   platform: "neutral",
   target: "es2022",
   // The CLI imports the SDK by its public name, as users do; here that is the source itself.
-  alias: { "kling-video": "./src/index.ts" },
+  alias: { "kling-video": "./src/index.ts", "kling-video/node": "./src/node.ts" },
   external: ["openapi-fetch", "msw", "msw/*", "node:*"],
   legalComments: "none",
   logLevel: "warning",

@@ -1,56 +1,30 @@
-// How each failure ends the process: one clear line on stderr and a distinct exit code.
-import {
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-  AuthenticationError,
-  KlingVideoError,
-  PermissionDeniedError,
-  VideoRequestValidationError,
-  VideoTaskFailedError,
-  WaitTimeoutError,
-} from "kling-video";
+// How the command ends: one exit code per kind of outcome, so that scripts can tell them apart,
+// and the error for bad command-line use, which always ends the command before anything is sent.
 
-export const EXIT = { ok: 0, other: 1, usage: 2, auth: 3, taskFailed: 4, timeout: 5, interrupted: 130 } as const;
+export const EXIT = {
+  ok: 0,
+  other: 1,
+  usage: 2,
+  auth: 3,
+  taskFailed: 4,
+  timeout: 5,
+  taskMayExist: 6,
+  interrupted: 130,
+} as const;
 
-/** Thrown for bad command-line use (unknown flag values, unreadable --body...). */
+/** The exit codes as --help lists them. */
+export const EXIT_CODE_HELP: [code: number, meaning: string][] = [
+  [EXIT.ok, "done"],
+  [EXIT.other, "any other error"],
+  [EXIT.usage, "usage or validation error: nothing was sent"],
+  [EXIT.auth, "the gateway refused the key (authentication or permission)"],
+  [EXIT.taskFailed, "the task failed"],
+  [EXIT.timeout, "timed out (the task keeps running)"],
+  [EXIT.taskMayExist, "a create failed after the gateway may have received it: a task may exist, and be billed"],
+  [EXIT.interrupted, "interrupted (Ctrl-C or SIGTERM): the task, if any, keeps running"],
+];
+
+/** Bad command-line use: an unknown flag, a value that cannot be read, a file in the way. */
 export class UsageError extends Error {
   override name = "UsageError";
-}
-
-export function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError || error instanceof VideoRequestValidationError) return EXIT.usage;
-  if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) return EXIT.auth;
-  if (error instanceof VideoTaskFailedError) return EXIT.taskFailed;
-  if (error instanceof WaitTimeoutError || error instanceof APIConnectionTimeoutError) return EXIT.timeout;
-  if (error instanceof APIUserAbortError) return EXIT.interrupted;
-  return EXIT.other;
-}
-
-/** One line naming the field and rule (validation) or the status, code, message and request id (API). */
-export function describeFailure(error: unknown): string {
-  if (error instanceof VideoRequestValidationError) {
-    return `invalid request, nothing was sent: ${error.issues.map((issue) => issue.message).join("; ")}`;
-  }
-  if (error instanceof APIError) {
-    const code = error.code ? ` (${error.code})` : "";
-    const requestId = error.requestId ? ` [request ${error.requestId}]` : "";
-    return `${error.name} ${error.status}${code}: ${error.message.replace(/^\d{3} /, "")}${requestId}`;
-  }
-  if (error instanceof KlingVideoError || error instanceof UsageError) return `${error.name}: ${error.message}`;
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-/** The JSON form of a failure, for --json output. */
-export function failureJson(error: unknown): Record<string, unknown> {
-  const base =
-    error instanceof Error
-      ? { name: error.name, message: describeFailure(error) }
-      : { name: "Error", message: String(error) };
-  const extra: Record<string, unknown> = {};
-  if (error instanceof KlingVideoError && error.taskId) extra.taskId = error.taskId;
-  if (error instanceof APIError)
-    Object.assign(extra, { status: error.status, code: error.code, requestId: error.requestId });
-  if (error instanceof VideoRequestValidationError) extra.issues = error.issues;
-  return { ...base, ...extra };
 }

@@ -1,57 +1,78 @@
-// Builds the request body from --body (a file or stdin) and the per-field flags. Values are
-// passed as typed, with numbers turned into numbers; the spec's rules are checked by the SDK.
+// The request body, from --body (a JSON file, or - for stdin) with the field flags on top. The
+// flags are the spec's field table (generated/request-fields.js): each row says where its value
+// goes and how its text becomes a value. The spec's rules are checked by the SDK's validator.
 import { readFile } from "node:fs/promises";
 import type { CreateVideoTaskRequest } from "kling-video";
+import { imageFromFile } from "kling-video/node";
+import { REQUEST_FIELDS, type RequestField } from "../../generated/request-fields.js";
+import type { OptionValues } from "./args.js";
+import type { RunContext } from "./context.js";
 import { UsageError } from "./exit-codes.js";
 
-export interface BodyFlags {
-  body?: string;
-  model?: string;
-  prompt?: string;
-  image?: string;
-  lastImage?: string;
-  aspectRatio?: string;
-  duration?: string;
-  cfgScale?: string;
-  shotType?: string;
-  negativePrompt?: string;
-  shot?: string[];
-  extra?: string[];
-}
+type Json = Record<string, unknown>;
 
-/** The cheapest model: the default when neither --model nor --body names one. */
-export const DEFAULT_MODEL = "kling-v3-std-silent" satisfies CreateVideoTaskRequest["model"];
-
-export async function requestBodyFrom(flags: BodyFlags, stdin: () => Promise<string>): Promise<CreateVideoTaskRequest> {
-  const body: Record<string, unknown> = flags.body ? await readBody(flags.body, stdin) : {};
-  const extra: Record<string, unknown> = isObject(body.extra_body) ? { ...body.extra_body } : {};
-  const set = (target: Record<string, unknown>, key: string, value: unknown) => {
-    if (value !== undefined) target[key] = value;
-  };
-  set(body, "model", flags.model ?? (body.model === undefined ? DEFAULT_MODEL : undefined));
-  set(body, "prompt", flags.prompt);
-  set(body, "image", flags.image);
-  set(body, "last_image", flags.lastImage);
-  set(body, "aspect_ratio", flags.aspectRatio);
-  set(body, "duration", flags.duration === undefined ? undefined : wholeNumberOrText(flags.duration));
-  set(extra, "cfg_scale", flags.cfgScale === undefined ? undefined : numberOrText(flags.cfgScale));
-  set(extra, "shot_type", flags.shotType);
-  set(extra, "negative_prompt", flags.negativePrompt);
-  if (flags.shot?.length) extra.multi_prompt = flags.shot.map((prompt) => ({ prompt }));
-  for (const pair of flags.extra ?? []) {
+export async function requestBody(values: OptionValues, ctx: RunContext): Promise<CreateVideoTaskRequest> {
+  const source = values.body as string | undefined;
+  const body: Json = source === undefined ? {} : await readBody(source, ctx);
+  for (const pair of (values.extra as string[] | undefined) ?? []) {
     const at = pair.indexOf("=");
     if (at <= 0) throw new UsageError(`--extra expects key=value, got ${JSON.stringify(pair)}`);
-    extra[pair.slice(0, at)] = jsonOrText(pair.slice(at + 1));
+    place(body, ["extra_body", pair.slice(0, at)], jsonOrText(pair.slice(at + 1)));
   }
-  if (Object.keys(extra).length > 0 || "extra_body" in body) body.extra_body = extra;
+  for (const field of REQUEST_FIELDS) {
+    const given = values[field.flag] as string | string[] | undefined;
+    if (given !== undefined) place(body, field.path, await fieldValue(field, given));
+    else if (field.cliDefault !== undefined && valueAt(body, field.path) === undefined)
+      place(body, field.path, field.cliDefault);
+  }
   return body as CreateVideoTaskRequest;
 }
 
-async function readBody(source: string, stdin: () => Promise<string>): Promise<Record<string, unknown>> {
+/** The flag's text as the field's value. Text that is not the kind expected stays text: the validator names the rule. */
+async function fieldValue(field: RequestField, given: string | string[]): Promise<unknown> {
+  const text = Array.isArray(given) ? (given.at(-1) ?? "") : given;
+  switch (field.kind) {
+    case "list":
+      return (Array.isArray(given) ? given : [given]).map((item) => ({ [field.itemKey ?? "value"]: item }));
+    case "integer":
+      return /^-?\d+$/.test(text) ? Number(text) : text;
+    case "number":
+      return text.trim() !== "" && Number.isFinite(Number(text)) ? Number(text) : text;
+    case "image":
+      return /^(https?|data):/i.test(text) ? text : imageFile(field, text);
+    default:
+      return text;
+  }
+}
+
+/** A local image as a data: URI; its type is read from its bytes, its size checked with the request. */
+async function imageFile(field: RequestField, path: string): Promise<string> {
+  try {
+    return await imageFromFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT"
+        ? "no such file (give a path, or an http(s) URL)"
+        : code === "EISDIR"
+          ? "it is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : ((error as { issues?: { message: string }[] }).issues?.[0]?.message.replace(path, "it") ??
+              (error as Error).message);
+    throw new UsageError(`cannot use --${field.flag} ${path}: ${reason}`);
+  }
+}
+
+async function readBody(source: string, ctx: RunContext): Promise<Json> {
   let text: string;
   try {
-    text = source === "-" ? await stdin() : await readFile(source, "utf8");
+    text =
+      source === "-"
+        ? await readAll(ctx.stdin, ctx.signal)
+        : await readFile(source, { encoding: "utf8", signal: ctx.signal });
   } catch (error) {
+    if (ctx.signal.aborted) throw error;
     throw new UsageError(`cannot read --body ${source}: ${(error as Error).message}`);
   }
   let parsed: unknown;
@@ -60,17 +81,52 @@ async function readBody(source: string, stdin: () => Promise<string>): Promise<R
   } catch (error) {
     throw new UsageError(`--body ${source} is not valid JSON: ${(error as Error).message}`);
   }
-  if (!isObject(parsed))
-    throw new UsageError(
-      `--body ${source} must hold a JSON object, got ${Array.isArray(parsed) ? "an array" : typeof parsed}`,
-    );
+  if (!isObject(parsed)) {
+    const got = Array.isArray(parsed) ? "an array" : parsed === null ? "null" : typeof parsed;
+    throw new UsageError(`--body ${source} must hold a JSON object, got ${got}`);
+  }
   return parsed;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+/** All of stdin, or a rejection as soon as the signal fires (Ctrl-C while typing a body). */
+async function readAll(stdin: AsyncIterable<string | Uint8Array> | undefined, signal: AbortSignal): Promise<string> {
+  if (!stdin) throw new Error("no standard input");
+  const decoder = new TextDecoder();
+  let text = "";
+  const iterator = stdin[Symbol.asyncIterator]();
+  const stop = new Promise<never>((_, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) abort();
+    else signal.addEventListener("abort", abort, { once: true });
+  });
+  stop.catch(() => undefined); // read only if the signal wins
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([iterator.next(), stop]);
+      if (done) return text + decoder.decode();
+      text += typeof value === "string" ? value : decoder.decode(value, { stream: true });
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
+
+function place(body: Json, path: string[], value: unknown): void {
+  let target = body;
+  for (const key of path.slice(0, -1)) {
+    if (!isObject(target[key])) target[key] = {};
+    target = target[key] as Json;
+  }
+  target[path.at(-1)!] = value;
+}
+
+function valueAt(body: Json, path: string[]): unknown {
+  return path.reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), body);
+}
+
+const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);
-const wholeNumberOrText = (text: string) => (/^\d+$/.test(text) ? Number(text) : text);
-const numberOrText = (text: string) => (text.trim() !== "" && Number.isFinite(Number(text)) ? Number(text) : text);
+
 function jsonOrText(text: string): unknown {
   try {
     return JSON.parse(text);

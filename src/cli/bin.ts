@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// The `kling-video` executable: only process wiring. Everything the command does is run.ts,
+// given this process's arguments, environment, streams and an interruption signal.
+// - The first Ctrl-C (or a SIGTERM) asks the command to stop: it stops waiting or downloading,
+//   removes any partial file and says how to carry on (exit 130). A second one exits at once,
+//   removing partial files on the way out.
+// - stdout closed by its reader (`kling-video ... | head`) is the reader's choice, not an error.
+import { rmSync } from "node:fs";
+import { run } from "./run.js";
+
+async function main(): Promise<void> {
+  const interrupt = new AbortController();
+  const partialFiles = new Set<string>();
+  const exitNow = (code: number) => {
+    for (const file of partialFiles) rmSync(file, { force: true });
+    process.exit(code);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) exitNow(130);
+    interrupt.abort(new Error(`interrupted (${signal})`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    exitNow(process.exitCode === undefined ? 0 : Number(process.exitCode));
+  });
+  process.exitCode = await run(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // Only touched for --body -: an untouched stdin never holds the process open.
+    stdin: { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() },
+    env: process.env,
+    signal: interrupt.signal,
+    partialFiles,
+  });
+}
+
+await main();
