@@ -178,8 +178,10 @@ class Batch {
     if (phase === "saved") this.#end(run, "saved", { file: history?.file, at: history?.at });
     else if (phase === "failed") this.#end(run, "failed", { error: history?.error, at: history?.at });
     else if (phase === "completed" && !this.#settings.save) this.#end(run, "completed", { at: history?.at });
-    else if (phase === "intent" && !this.#settings.retryUnknown) this.#end(run, "may-exist", { error: MAY_EXIST });
-    else if (history?.taskId !== undefined) {
+    else if (phase === "intent" && !this.#settings.retryUnknown) {
+      run.startedAt = undefined; // it did not end: no time to report
+      this.#end(run, "may-exist", { error: MAY_EXIST });
+    } else if (history?.taskId !== undefined) {
       // Created, or completed and not yet saved: wait on the task by its id (a fresh URL for saving).
       run.completed = phase === "completed";
       this.#startRunning(run, "waiting");

@@ -1,7 +1,9 @@
-// Job keys: how a rerun finds each job in the journal.
-import { describe, expect, it } from "vitest";
+// What generateMany takes: its options, checked before anything is sent, and each job's key (how
+// a rerun finds the job in the journal).
+import { describe, expect, it, vi } from "vitest";
 import { jobKeys } from "../../src/batch/job-keys.js";
-import { InvalidOptionError } from "../../src/index.js";
+import { createVideoClient, InvalidOptionError, type Journal } from "../../src/index.js";
+import { API_KEY, json, scriptedFetch, task } from "../support/scripted-fetch.js";
 
 const MODEL = "kling-v3-std-silent" as const;
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
@@ -45,5 +47,30 @@ describe("job keys", () => {
     });
     await expect(jobKeys([{ ...body, name: "" }])).rejects.toBeInstanceOf(InvalidOptionError);
     await expect(jobKeys([null as never])).rejects.toMatchObject({ option: "jobs[0]" });
+  });
+});
+
+describe("options", () => {
+  it("are checked before the journal is read or anything is sent", async () => {
+    const fetchImpl = scriptedFetch(json(200, task()));
+    const client = createVideoClient({ baseUrl: "http://127.0.0.1:4010", apiKey: API_KEY, fetch: fetchImpl });
+    const read = vi.fn(async () => []);
+    const journal: Journal = { read, append: async () => undefined };
+    const jobs = [{ model: MODEL, prompt: "a fox" }];
+    for (const [options, option] of [
+      [{ concurrency: 0 }, "concurrency"],
+      [{ concurrency: 1.5 }, "concurrency"],
+      [{ maxPollsPerSecond: Number.NaN }, "maxPollsPerSecond"],
+      [{ pollIntervalMs: -1 }, "pollIntervalMs"],
+      [{ timeoutMs: 0 }, "timeoutMs"],
+      [{ journal: {} as Journal }, "journal"],
+      [{ save: "videos/" as never }, "save"],
+    ] as const) {
+      await expect(client.generateMany(jobs, { journal, ...options }), option).rejects.toMatchObject({ option });
+    }
+    await expect(client.generateMany("jobs.jsonl" as never, { journal })).rejects.toMatchObject({ option: "jobs" });
+    expect(read).not.toHaveBeenCalled();
+    expect(await client.generateMany([], { journal })).toMatchObject({ jobs: [], aborted: false });
+    expect(fetchImpl.calls).toHaveLength(0);
   });
 });
