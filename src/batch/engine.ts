@@ -4,7 +4,6 @@
 // or report), so after a crash at any moment the journal tells, for every job, whether it is
 // done, has a task to wait on, may have a task whose id never arrived, or provably has nothing.
 import { AuthenticationError, InvalidOptionError, KlingVideoError, RateLimitError } from "../errors.js";
-import { checkDuration } from "../options.js";
 import { DEFAULTS } from "../policy.js";
 import { isFinished } from "../task.js";
 import type { RequestOptions } from "../transport.js";
@@ -12,9 +11,10 @@ import type { CreateVideoTaskInput, VideoTask } from "../types.js";
 import { Admission } from "./admission.js";
 import { Alarm } from "./alarm.js";
 import { jobKeys } from "./job-keys.js";
-import { createMemoryJournal, type Journal, type JournalEvent } from "./journal.js";
+import type { JournalEvent } from "./journal.js";
 import { Poller } from "./poller.js";
 import { type JobHistory, replayJournal } from "./replay.js";
+import { checkOptions, checkSaved, type Settings } from "./settings.js";
 import type {
   BatchCounts,
   BatchEvent,
@@ -46,18 +46,6 @@ interface Run {
   completed: boolean;
   /** The last status and progress reported. */
   seen: string;
-}
-
-interface Settings {
-  concurrency: number;
-  journal: Journal;
-  onEvent: ((event: BatchEvent) => void) | undefined;
-  signal: AbortSignal | undefined;
-  retryUnknown: boolean;
-  pollIntervalMs: number;
-  timeoutMs: number;
-  maxPollsPerSecond: number;
-  save: GenerateManyOptions["save"];
 }
 
 /** An event the journal could not record: the batch stops, since it can no longer keep its promise. */
@@ -128,7 +116,7 @@ class Batch {
       maxPollsPerSecond: settings.maxPollsPerSecond,
       timeoutMs: settings.timeoutMs,
       onTask: (run, task) => this.#onTask(run, task),
-      onLost: (run, error) => this.#end(run, run.completed ? "completed" : "pending", { error: describe(error) }),
+      onLost: (run, error) => this.#end(run, run.completed ? "completed" : "pending", { error: messageOf(error) }),
     });
   }
 
@@ -162,7 +150,7 @@ class Batch {
       ? ` Tasks created but not journaled (wait on them, or append "created" events for them): ${this.#unrecorded.join(", ")}.`
       : "";
     const what = journal ? "its journal failed to record an event" : "an unexpected error";
-    throw Object.assign(new KlingVideoError(`The batch stopped: ${what} (${describe(cause)}).${lost}`, { cause }), {
+    throw Object.assign(new KlingVideoError(`The batch stopped: ${what} (${messageOf(cause)}).${lost}`, { cause }), {
       summary,
     });
   }
@@ -252,7 +240,7 @@ class Batch {
 
   /** `pause`: how long new creates wait after this one's 429 (undefined: too long to wait, or no 429). */
   async #createFailed(run: Run, error: unknown, pause: number | undefined): Promise<void> {
-    const message = describe(error);
+    const message = messageOf(error);
     // Only the SDK's word that the create never reached the point of no return proves nothing was made.
     if (!(error instanceof KlingVideoError) || error.taskMayExist)
       return this.#end(run, "may-exist", { error: message });
@@ -308,9 +296,10 @@ class Batch {
         saved = await save(task, run.job, { signal: this.#stop.signal });
         checkSaved(saved);
       } catch (error) {
-        return this.#end(run, "completed", { error: `not saved: ${describe(error)}` });
+        return this.#end(run, "completed", { error: `not saved: ${messageOf(error)}` });
       }
-      await this.#record({ type: "saved", key, taskId, ...saved, at: Date.now() });
+      const { path, size, sha256 } = saved;
+      await this.#record({ type: "saved", key, taskId, path, size, sha256, at: Date.now() });
       this.#end(run, "saved", { file: saved });
     } catch (error) {
       this.#crashed(run, error);
@@ -333,7 +322,7 @@ class Batch {
     if (unrecorded === "created" && run.result.taskId) this.#unrecorded.push(run.result.taskId);
     this.#abort();
     const status = unrecorded ? STATUS_IF_UNRECORDED[unrecorded] : run.result.taskId ? "pending" : "may-exist";
-    const cause = error instanceof JournalFailure ? `the journal failed: ${describe(error.cause)}` : describe(error);
+    const cause = error instanceof JournalFailure ? `the journal failed: ${messageOf(error.cause)}` : messageOf(error);
     this.#end(run, status, { error: cause });
   }
 
@@ -418,45 +407,6 @@ class Batch {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-function checkOptions(options: GenerateManyOptions): Settings {
-  const concurrency = options.concurrency ?? DEFAULTS.batchConcurrency;
-  if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new InvalidOptionError("concurrency", `must be a whole number from 1, got ${String(concurrency)}`);
-  const maxPollsPerSecond = options.maxPollsPerSecond ?? DEFAULTS.batchPollsPerSecond;
-  if (typeof maxPollsPerSecond !== "number" || !Number.isFinite(maxPollsPerSecond) || maxPollsPerSecond <= 0)
-    throw new InvalidOptionError("maxPollsPerSecond", `must be a positive number, got ${String(maxPollsPerSecond)}`);
-  const journal = options.journal ?? createMemoryJournal();
-  if (typeof journal?.append !== "function" || typeof journal.read !== "function")
-    throw new InvalidOptionError("journal", "must have append(event) and read() methods");
-  for (const name of ["onEvent", "save"] as const) {
-    if (options[name] !== undefined && typeof options[name] !== "function")
-      throw new InvalidOptionError(name, `must be a function, got ${typeof options[name]}`);
-  }
-  return {
-    concurrency,
-    journal,
-    onEvent: options.onEvent,
-    signal: options.signal,
-    retryUnknown: options.retryUnknown ?? false,
-    pollIntervalMs: checkDuration("pollIntervalMs", options.pollIntervalMs ?? DEFAULTS.pollIntervalMs),
-    timeoutMs: checkDuration("timeoutMs", options.timeoutMs ?? DEFAULTS.waitTimeoutMs),
-    maxPollsPerSecond,
-    save: options.save,
-  };
-}
-
-/** The `save` hook's answer is journaled as is: it must be what the journal expects. */
-function checkSaved(saved: SavedVideo): void {
-  const usable =
-    saved !== null &&
-    typeof saved === "object" &&
-    typeof saved.path === "string" &&
-    typeof saved.sha256 === "string" &&
-    Number.isSafeInteger(saved.size) &&
-    saved.size >= 0;
-  if (!usable) throw new InvalidOptionError("save", "must resolve with { path: string, size: number, sha256: string }");
-}
-
-function describe(error: unknown): string {
+function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -194,6 +194,25 @@ describe("what provably made nothing, and what ended", () => {
   });
 });
 
+describe("saving", () => {
+  it("a failed save leaves the job completed; a rerun fetches the task once more and saves it", async () => {
+    const api = fakeApi();
+    const journal = createMemoryJournal();
+    const jobs = JOBS.slice(0, 1);
+    const broken = vi.fn(async () => Promise.reject(new Error("EACCES: permission denied")));
+    const first = (await settle(api.client().generateMany(jobs, { journal, save: broken }))) as BatchSummary;
+    expect(first.jobs[0]).toMatchObject({ status: "completed", error: "not saved: EACCES: permission denied" });
+    expect(journal.events.map((event) => event.type)).toEqual(["intent", "created", "completed"]);
+    const requests = api.sent.length;
+    const { save, saves } = fakeSave();
+    const rerun = (await settle(api.client().generateMany(jobs, { journal, save }))) as BatchSummary;
+    expect(rerun.jobs[0]).toMatchObject({ status: "saved", file: "/videos/job-0.mp4", size: 1024, resumed: true });
+    expect(saves).toEqual(["job-0"]);
+    expect(api.sent.slice(requests).map((sent) => sent.method)).toEqual(["GET"]); // a fresh URL, no create
+    expect(journal.events.map((event) => event.type)).toEqual(["intent", "created", "completed", "saved"]);
+  });
+});
+
 describe("a journal that fails", () => {
   it("stops the batch, and the rejection names every task id it could not record", async () => {
     const api = fakeApi();
