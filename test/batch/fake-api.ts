@@ -3,6 +3,7 @@
 // name, so a test can count the creates each job got.
 import { afterEach, beforeAll, beforeEach, vi } from "vitest";
 import { createVideoClient, type VideoClientOptions } from "../../src/index.js";
+import { trapUnhandledRejections } from "../support/harness.js";
 import { API_KEY, apiError } from "../support/scripted-fetch.js";
 
 export interface FakeApiOptions {
@@ -152,10 +153,11 @@ export function fakeSave() {
 }
 
 /**
- * Fake timers for a batch suite, with the modules generateMany loads on first use imported up
+ * Fake timers for a batch suite (and a trap for unhandled rejections), with the modules generateMany loads on first use imported up
  * front: a dynamic import settles on real I/O, which runAllTimersAsync does not wait for.
  */
 export function useBatchClock(): void {
+  trapUnhandledRejections();
   beforeAll(async () => {
     await import("../../src/batch/engine.js");
     await import("../../src/validation.js");

@@ -2,7 +2,8 @@
 // fake clock from the requests the gateway saw.
 import { describe, expect, it, vi } from "vitest";
 import { type BatchEvent, type BatchSummary, createMemoryJournal } from "../../src/index.js";
-import { gaps, settle } from "../support/harness.js";
+import { expectNoKey, gaps, settle } from "../support/harness.js";
+import { API_KEY, apiError } from "../support/scripted-fetch.js";
 import { errorAnswer, fakeApi, fakeSave, namedJobs, useBatchClock } from "./fake-api.js";
 
 useBatchClock();
@@ -78,11 +79,18 @@ describe("429 on create", () => {
     expect(api.postsPerJob()).toEqual({ "job-0": 1, "job-1": 1 });
   });
 
-  it("a refused key (401) stops the batch at the first create", async () => {
-    const api = fakeApi({ create: () => errorAnswer(401) });
-    const summary = (await settle(api.client().generateMany(namedJobs(4), { concurrency: 1 }))) as BatchSummary;
+  it("a refused key (401) stops the batch at the first create; the key appears in no result or event", async () => {
+    const echo = apiError(401, {}, { message: `Invalid token ${API_KEY}` });
+    const api = fakeApi({ create: () => echo(new Request("http://127.0.0.1/")) as Response });
+    const journal = createMemoryJournal();
+    const summary = (await settle(
+      api.client().generateMany(namedJobs(4), { concurrency: 1, journal }),
+    )) as BatchSummary;
     expect(statuses(summary)).toEqual(["not-created", "not-started", "not-started", "not-started"]);
+    expect(summary.jobs[1]!.error).toMatch(/refused the API key/);
     expect(api.sent).toHaveLength(1);
+    expectNoKey(summary);
+    expectNoKey(journal.events);
   });
 });
 
