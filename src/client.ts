@@ -1,6 +1,7 @@
 // The client app developers import: create, retrieve, wait, generate and download video tasks,
 // on top of openapi-fetch (exposed as `raw`) and the SDK's transport (key, timeouts, retries).
 import createClient, { type Client } from "openapi-fetch";
+import type { BatchJob, BatchSummary, GenerateManyOptions } from "./batch/types.js";
 import { checkDownloadable, videoSource } from "./download.js";
 import {
   APIConnectionError,
@@ -166,6 +167,23 @@ export class VideoClient {
     } catch (error) {
       throw withTaskId(error, task.id);
     }
+  }
+
+  /**
+   * Runs many jobs (request bodies, each with an optional `name`): create, wait and optionally
+   * `save`, at most `concurrency` at once, recording each step in `journal` so that a rerun with
+   * the same jobs and journal resumes. No job is created twice unless `retryUnknown` says so, and
+   * no task id is lost. Resolves with one result per job, also when `signal` stopped the batch;
+   * rejects only on bad options or when the journal fails (the error then has `summary`).
+   */
+  async generateMany(jobs: readonly BatchJob[], options: GenerateManyOptions = {}): Promise<BatchSummary> {
+    // Loaded on first use: apps that never batch do not carry the engine.
+    const { runBatch } = await import("./batch/engine.js");
+    return runBatch(
+      { create: (body, opts) => this.create(body, opts), retrieve: (id, opts) => this.retrieve(id, opts) },
+      jobs,
+      options,
+    );
   }
 
   /**

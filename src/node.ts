@@ -1,4 +1,5 @@
-// kling-video/node: helpers that need Node's file system, kept out of the browser entry.
+// kling-video/node: helpers that need Node's file system (image files, the batch journal file),
+// kept out of the browser entry.
 import { readFile } from "node:fs/promises";
 import { imageToDataUri } from "./images.js";
 
@@ -10,3 +11,5 @@ import { imageToDataUri } from "./images.js";
 export async function imageFromFile(path: string): Promise<string> {
   return imageToDataUri(await readFile(path), path);
 }
+
+export { createFileJournal } from "./batch/file-journal.js";

@@ -20,6 +20,10 @@ export const DEFAULTS = Object.freeze({
   maxJsonBytes: 4 * 1024 * 1024,
   /** Only this much of an error body is read: enough for its message. */
   maxErrorBodyBytes: 8 * 1024,
+  /** generateMany: most jobs in flight at once. */
+  batchConcurrency: 4,
+  /** generateMany: most task polls per second, all tasks together. */
+  batchPollsPerSecond: 10,
 });
 
 const INITIAL_BACKOFF_MS = 500;
