@@ -62,7 +62,9 @@ export function namedRequestExamples<T = Record<string, unknown>>(): (readonly [
 /** The value of the first named example of a response: what Prism's static mock answers by default. */
 export function firstExample(path: string, method: string, status: string): unknown {
   const operation = spec.paths[path]?.[method] as { responses: Record<string, unknown> } | undefined;
-  const response = resolve<{ content: Record<string, { examples: Record<string, unknown> }> }>(operation?.responses[status]);
+  const response = resolve<{ content: Record<string, { examples: Record<string, unknown> }> }>(
+    operation?.responses[status],
+  );
   const [example] = Object.values(response.content["application/json"]!.examples);
   return resolve<{ value: unknown }>(example).value;
 }
@@ -72,6 +74,7 @@ export function responseValidator(path: string, method: string, status: number |
   const operation = spec.paths[path]?.[method] as { responses: Record<string, { $ref?: string }> } | undefined;
   const response = operation?.responses[String(status)];
   if (!response) throw new Error(`${method} ${path} documents no ${status}`);
-  const at = response.$ref ?? `#/paths/${path.replaceAll("~", "~0").replaceAll("/", "~1")}/${method}/responses/${status}`;
+  const at =
+    response.$ref ?? `#/paths/${path.replaceAll("~", "~0").replaceAll("/", "~1")}/${method}/responses/${status}`;
   return schemaValidator(`${at}/content/application~1json/schema`);
 }
