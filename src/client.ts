@@ -11,6 +11,7 @@ import {
   InvalidOptionError,
   InvalidResponseError,
   KlingVideoError,
+  TASK_MAY_EXIST_NOTE,
   VideoRequestValidationError,
   VideoUrlExpiredError,
 } from "./errors.js";
@@ -313,8 +314,7 @@ function markTaskMayExist(error: unknown): unknown {
         (error instanceof APIError && (error.status >= 500 || error.status === 408));
   if (reached) {
     error.taskMayExist = true;
-    error.message +=
-      ". A task may have been created, and billed, without its id reaching you: check the gateway's task log before creating it again";
+    error.message += `. ${TASK_MAY_EXIST_NOTE}`;
   }
   return error;
 }

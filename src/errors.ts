@@ -2,6 +2,10 @@
 // from what the server sent (redacted by the transport) and the SDK's own words.
 import type { VideoTask, VideoTaskError } from "./types.js";
 
+/** What an error says when a create failed after the gateway may have received it (taskMayExist). */
+export const TASK_MAY_EXIST_NOTE =
+  "A task may have been created, and billed, without its id reaching you: check the gateway's task log (or its dashboard) before creating it again";
+
 /** Base class of every error the SDK throws. */
 export class KlingVideoError extends Error {
   override name = "KlingVideoError";

@@ -30,6 +30,7 @@ export {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  TASK_MAY_EXIST_NOTE,
   UnprocessableEntityError,
   VideoRequestValidationError,
   VideoTaskFailedError,
