@@ -15,7 +15,10 @@ if (!output) throw new Error("usage: build-docs.mjs <output .html>");
 
 /** @param {unknown} node */
 function patternsInWords(node) {
-  if (Array.isArray(node)) return node.forEach(patternsInWords);
+  if (Array.isArray(node)) {
+    for (const item of node) patternsInWords(item);
+    return;
+  }
   if (node === null || typeof node !== "object") return;
   const schema = /** @type {Record<string, unknown>} */ (node);
   if (schema["x-hide-pattern"]) {

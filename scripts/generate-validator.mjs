@@ -53,7 +53,12 @@ function wordingTables() {
   const knownKeys = {};
   /** @param {unknown} node @param {string} at */
   const visit = (node, at) => {
-    if (Array.isArray(node)) return node.forEach((item, index) => visit(item, `${at}/${index}`));
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => {
+        visit(item, `${at}/${index}`);
+      });
+      return;
+    }
     if (node === null || typeof node !== "object") return;
     const schema = /** @type {Record<string, any>} */ (node);
     const words = schema["x-error-message"];

@@ -15,7 +15,6 @@ import {
   VideoRequestValidationError,
   VideoUrlExpiredError,
 } from "./errors.js";
-import { isImageBytes } from "./image-bytes.js";
 import {
   checkApiKey,
   checkBaseUrl,

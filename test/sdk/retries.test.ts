@@ -4,13 +4,11 @@ import {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIUserAbortError,
-  createVideoClient,
   InternalServerError,
   RateLimitError,
-  type VideoClientOptions,
 } from "../../src/index.js";
 import { gaps, scriptedClient, settle } from "../support/harness.js";
-import { apiError, hang, json, networkError, type Step, task } from "../support/scripted-fetch.js";
+import { apiError, hang, json, networkError, task } from "../support/scripted-fetch.js";
 
 const BODY = { model: "kling-v3-std-silent", prompt: "a fox" } as const;
 

@@ -17,7 +17,12 @@ type Node = Record<string, unknown>;
 function schemas(): [string, Node][] {
   const found: [string, Node][] = [];
   const visit = (node: unknown, at: string) => {
-    if (Array.isArray(node)) return node.forEach((item, index) => visit(item, `${at}/${index}`));
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => {
+        visit(item, `${at}/${index}`);
+      });
+      return;
+    }
     if (!node || typeof node !== "object") return;
     const object = node as Node;
     if ("type" in object || "$ref" in object || "allOf" in object || "anyOf" in object || "oneOf" in object)
