@@ -20,10 +20,5 @@ export default defineConfig({
     // machine, four workers keep both cores busy.
     maxWorkers: 4,
     hookTimeout: 60_000,
-    typecheck: {
-      enabled: true,
-      include: ["test/**/*.test-d.ts"],
-      tsconfig: "tsconfig.json",
-    },
   },
 });
