@@ -6,7 +6,8 @@ BIN := node_modules/.bin
 INSTALLED := node_modules/.installed
 SPEC_SOURCES := $(shell find openapi -name '*.yaml') redocly.yaml scripts/bundle.mjs scripts/code-samples.mjs scripts/request-fields.mjs
 SOURCES := $(shell find src -name '*.ts')
-GENERATED := generated/openapi.yaml generated/schema.d.ts generated/validate-request.js generated/request-fields.js assets/sample-video.js
+GENERATED := generated/openapi.yaml generated/schema.d.ts generated/validate-request.js generated/request-fields.js \
+  generated/examples.js assets/sample-video.js
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
@@ -30,11 +31,12 @@ generated/openapi.yaml: $(INSTALLED) $(SPEC_SOURCES)
 
 bundle: generated/openapi.yaml ## bundle the split spec into generated/openapi.yaml
 
-generate: bundle ## bundle, then generate the types, the request validator and the field table into generated/
+generate: bundle ## bundle, then generate the types, the request validator, the field table and the mock's examples into generated/
 	$(BIN)/openapi-typescript generated/openapi.yaml -o generated/schema.d.ts \
 	  --default-non-nullable false -c scripts/openapi-typescript.redocly.yaml
 	node scripts/generate-validator.mjs generated/openapi.yaml generated/validate-request.js
 	node scripts/generate-fields.mjs generated/openapi.yaml generated/request-fields.js
+	node scripts/generate-examples.mjs generated/openapi.yaml generated/examples.js
 	node scripts/embed-sample-video.mjs assets/sample.mp4 assets/sample-video.js
 
 check-generated: $(INSTALLED) ## regenerate from scratch and fail if generated/ differs from git

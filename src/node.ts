@@ -1,6 +1,11 @@
-// kling-video/node: helpers that need Node's file system, kept out of the browser entry.
+// kling-video/node: what needs Node itself (its file system, node:http), kept out of the
+// browser entry.
 import { readFile } from "node:fs/promises";
 import { imageToDataUri } from "./images.js";
+
+export type { MockFlavor } from "./mock/flavors.js";
+export type { MockScenario } from "./mock/scenarios.js";
+export { type MockRequestLog, type MockServer, type MockServerOptions, startMockServer } from "./mock/server.js";
 
 /**
  * A local image file as the data: URI `image` and `last_image` accept. The type is read from
