@@ -265,9 +265,12 @@ function parseJson(text: unknown): unknown {
 
 /** A 404 for the path itself, not for a task: gin's plain text, or new-api's NoRoute JSON (router/web-router.go). */
 function isRouteMissing(response: Response, error: unknown): boolean {
-  if (response.status !== 404 || typeof error !== "string") return false;
-  const message = (parseJson(error) as { error?: { message?: unknown } } | undefined)?.error?.message;
-  return error.trim() === "404 page not found" || (typeof message === "string" && message.startsWith("Invalid URL ("));
+  if (response.status !== 404) return false;
+  // openapi-fetch hands over an error body already parsed when it is JSON.
+  const body = parseJson(error);
+  if (typeof body === "string") return body.trim() === "404 page not found";
+  const message = (body as { error?: { message?: unknown } } | undefined)?.error?.message;
+  return typeof message === "string" && message.startsWith("Invalid URL (");
 }
 
 /** Failures after which the gateway may hold (and bill) a task whose id never arrived. */
