@@ -48,7 +48,7 @@ check-generated: $(INSTALLED) ## regenerate from scratch and fail if generated/ 
 typecheck: $(INSTALLED) ## tsc --noEmit over src, test and scripts
 	$(BIN)/tsc --noEmit -p tsconfig.json
 
-build: dist/index.js ## compile the package (ESM + .d.ts) and the CLI into dist/ (a no-op when up to date)
+build: dist/index.js dist/docs/index.html ## compile the package (ESM + .d.ts), the CLI and the docs page into dist/ (a no-op when up to date)
 
 dist/index.js: $(INSTALLED) $(SOURCES) $(GENERATED) package.json tsconfig.json tsconfig.build.json scripts/build.mjs
 	node scripts/build.mjs
@@ -59,10 +59,10 @@ docs: dist/docs/index.html ## build the self-contained HTML docs into dist/docs/
 dist/docs/index.html: generated/openapi.yaml scripts/build-docs.mjs scripts/redocly.mjs
 	node scripts/build-docs.mjs $@
 
-serve: build docs ## stateful mock API (checked by Prism) on 127.0.0.1:4010 and docs on 127.0.0.1:4011
+serve: build ## the stateful mock API behind Prism (which checks every exchange) on 127.0.0.1:4010 (MOCK_PORT), docs on 127.0.0.1:4011 (DOCS_PORT)
 	node scripts/serve.mjs
 
-serve-static: build docs ## Prism's static mock of the spec on 127.0.0.1:4010 (Prefer: code=/example=) and docs
+serve-static: build ## Prism's static mock of the spec on 127.0.0.1:4010 (Prefer: code=/example=), and the docs
 	node scripts/serve.mjs --static
 
 test: $(INSTALLED) lint check-generated typecheck ## lint, drift check, typecheck and the whole vitest suite

@@ -1,9 +1,11 @@
 // @ts-check
 // `make docs`: Redocly's self-contained HTML (renderer inlined) of the bundled spec.
 //   node scripts/build-docs.mjs dist/docs/index.html
-// Two changes for readers: a pattern marked x-hide-pattern is left out (its schema's description
-// says the rule in words), and Redoc's "API docs by Redocly" logo, which it loads from a CDN at
-// view time, is swapped for an inline copy so that the page makes no request off this machine.
+// Three changes for readers: a pattern marked x-hide-pattern is left out (its schema's description
+// says the rule in words); the operations lose their tag, so that the page lists them open in its
+// sidebar (Redocly folds each tag's operations into a group that starts closed, and has no option
+// to open it); and Redoc's "API docs by Redocly" logo, which it loads from a CDN at view time, is
+// swapped for an inline copy so that the page makes no request off this machine.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,8 +27,17 @@ function patternsInWords(node) {
   Object.values(schema).forEach(patternsInWords);
 }
 
+/** @param {Record<string, any>} spec */
+function operationsOpen(spec) {
+  delete spec.tags;
+  for (const pathItem of Object.values(spec.paths)) {
+    for (const operation of Object.values(pathItem)) if (!Array.isArray(operation)) delete operation.tags;
+  }
+}
+
 const spec = parse(await readFile("generated/openapi.yaml", "utf8"));
 patternsInWords(spec);
+operationsOpen(spec);
 const work = await mkdtemp(join(tmpdir(), "kling-docs-"));
 try {
   const readerSpec = join(work, "openapi.yaml");

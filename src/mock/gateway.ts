@@ -100,7 +100,7 @@ export function createMockGateway(options: MockGatewayOptions = {}): MockGateway
     id: EXAMPLE_TASK_ID,
     serial,
     model: RESPONSE_EXAMPLES.TaskCreated.model,
-    createdAt: now() - timing.durationMs / timing.speed,
+    createdAt: Math.round(now() - timing.durationMs / timing.speed),
     scenarios: new Set(),
     duration: undefined,
     withImage: false,

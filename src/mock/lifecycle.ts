@@ -56,7 +56,8 @@ export function taskState(task: MockTask, timing: Timing, now: number, showsUnkn
   const rendered = task.scenarios.has("failed-early") ? 0 : task.scenarios.has("failed-midway") ? 0.5 : 1;
   const end = queue + render * rendered;
   const elapsed = (now - task.createdAt) * timing.speed;
-  const at = (offset: number) => task.createdAt + offset / timing.speed;
+  // Whole milliseconds: every time the task shows is an integer.
+  const at = (offset: number) => Math.round(task.createdAt + offset / timing.speed);
   const unseen = showsUnknown && !task.polled;
   if (elapsed >= end && !unseen) {
     const failed = rendered < 1;
