@@ -1,10 +1,11 @@
 // @ts-check
 // `make docs`: Redocly's self-contained HTML (renderer inlined) of the bundled spec.
 //   node scripts/build-docs.mjs dist/docs/index.html
-// Three changes for readers: a pattern marked x-hide-pattern is left out (its schema's description
+// Changes for readers: a pattern marked x-hide-pattern is left out (its schema's description
 // says the rule in words); the operations lose their tag, so that the page lists them open in its
 // sidebar (Redocly folds each tag's operations into a group that starts closed, and has no option
-// to open it); and Redoc's "API docs by Redocly" logo, which it loads from a CDN at view time, is
+// to open it); every x-codeSamples label gets a tab beside the example's own JSON (Redocly shows
+// only the languages its config names); and Redoc's "API docs by Redocly" logo, which it loads from a CDN at view time, is
 // swapped for an inline copy so that the page makes no request off this machine.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -35,13 +36,34 @@ function operationsOpen(spec) {
   }
 }
 
+/** Redocly's config for the page: a code sample tab for each label the spec's samples use. @param {Record<string, any>} spec */
+function pageConfig(spec) {
+  /** @type {Map<string, string>} */
+  const tabs = new Map();
+  for (const pathItem of Object.values(spec.paths)) {
+    for (const operation of Object.values(pathItem)) {
+      for (const sample of operation["x-codeSamples"] ?? []) tabs.set(sample.label ?? sample.lang, sample.lang);
+    }
+  }
+  // A tab's `lang` must be one Redocly knows; its shell language is curl.
+  const known = (/** @type {string} */ lang) =>
+    KNOWN_LANGS.find((name) => name.toLowerCase() === lang.toLowerCase()) ?? "curl";
+  const languages = [...tabs].map(([label, lang]) => ({ lang: known(lang), label }));
+  // And the request example itself, as JSON (the tab Redocly calls Payload).
+  return { openapi: { codeSamples: { languages: [...languages, { lang: "Payload" }] } } };
+}
+const KNOWN_LANGS = ["curl", "C#", "Go", "Java", "JavaScript", "Node.js", "PHP", "Python", "R", "Ruby"];
+
 const spec = parse(await readFile("generated/openapi.yaml", "utf8"));
+const config = pageConfig(spec);
 patternsInWords(spec);
 operationsOpen(spec);
 const work = await mkdtemp(join(tmpdir(), "kling-docs-"));
 try {
   const readerSpec = join(work, "openapi.yaml");
+  const readerConfig = join(work, "redocly.yaml");
   await writeFile(readerSpec, stringify(spec, { lineWidth: 0 }));
+  await writeFile(readerConfig, stringify(config));
   const { code } = await redocly([
     "build-docs",
     readerSpec,
@@ -50,6 +72,11 @@ try {
     "--inlineBundle",
     "--title",
     "kling-video API",
+    "--config",
+    readerConfig,
+    // Its config schema lists no "Payload" language, which its renderer has.
+    "--lint-config",
+    "off",
   ]);
   if (code !== 0) process.exit(code);
 } finally {
