@@ -56,7 +56,7 @@ dist/index.js: $(INSTALLED) $(SOURCES) $(GENERATED) package.json tsconfig.json t
 
 docs: dist/docs/index.html ## build the self-contained HTML docs into dist/docs/
 
-dist/docs/index.html: generated/openapi.yaml scripts/build-docs.mjs scripts/redocly.mjs
+dist/docs/index.html: dist/index.js generated/openapi.yaml scripts/build-docs.mjs scripts/redocly.mjs
 	node scripts/build-docs.mjs $@
 
 serve: build ## the stateful mock API behind Prism (which checks every exchange) on 127.0.0.1:4010 (MOCK_PORT), docs on 127.0.0.1:4011 (DOCS_PORT)

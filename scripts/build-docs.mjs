@@ -5,7 +5,9 @@
 // says the rule in words); the operations lose their tag, so that the page lists them open in its
 // sidebar (Redocly folds each tag's operations into a group that starts closed, and has no option
 // to open it); every x-codeSamples label gets a tab beside the example's own JSON (Redocly shows
-// only the languages its config names); and Redoc's "API docs by Redocly" logo, which it loads from a CDN at view time, is
+// only the languages its config names); the mock's scenarios and flavours are listed after
+// "Getting started", from the mock's own tables (dist/node.js, so `make build` comes first); and
+// Redoc's "API docs by Redocly" logo, which it loads from a CDN at view time, is
 // swapped for an inline copy so that the page makes no request off this machine.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -54,10 +56,41 @@ function pageConfig(spec) {
 }
 const KNOWN_LANGS = ["curl", "C#", "Go", "Java", "JavaScript", "Node.js", "PHP", "Python", "R", "Ruby"];
 
+/**
+ * A section on what the mock can play, after the description's "Getting started".
+ * @param {Record<string, any>} spec
+ */
+async function mockSection(spec) {
+  /** @type {typeof import("../src/node.js")} */
+  const mock = await import(new URL("../dist/node.js", import.meta.url).href);
+  /** @param {readonly { name: string, description: string }[]} rows */
+  const table = (rows) =>
+    ["| Name | What happens |", "| --- | --- |", ...rows.map((row) => `| \`${row.name}\` | ${row.description} |`)].join(
+      "\n",
+    );
+  const section = [
+    "## The mock's scenarios",
+    "",
+    `Ask the mock for a scenario with an \`${mock.SCENARIO_HEADER}\` header on any request (several: comma-separated), or with \`[mock:NAME]\` in a prompt. A name it does not know is a 400 that lists these. A numbered one is played on the routes that document its status.`,
+    "",
+    table(mock.MOCK_SCENARIOS),
+    "",
+    `And for the answers of another gateway with an \`${mock.FLAVOR_HEADER}\` header:`,
+    "",
+    table(mock.MOCK_FLAVORS),
+    "",
+  ].join("\n");
+  const description = String(spec.info.description);
+  const next = description.indexOf("\n## ", description.indexOf("## Getting started") + 1);
+  if (next < 0) throw new Error('build-docs: no section after "## Getting started" in info.description');
+  spec.info.description = `${description.slice(0, next + 1)}${section}${description.slice(next)}`;
+}
+
 const spec = parse(await readFile("generated/openapi.yaml", "utf8"));
 const config = pageConfig(spec);
 patternsInWords(spec);
 operationsOpen(spec);
+await mockSection(spec);
 const work = await mkdtemp(join(tmpdir(), "kling-docs-"));
 try {
   const readerSpec = join(work, "openapi.yaml");

@@ -3,8 +3,8 @@
 import { readFile } from "node:fs/promises";
 import { imageToDataUri } from "./images.js";
 
-export type { MockFlavor } from "./mock/flavors.js";
-export type { MockScenario } from "./mock/scenarios.js";
+export { FLAVOR_HEADER, MOCK_FLAVORS, type MockFlavor } from "./mock/flavors.js";
+export { MOCK_SCENARIOS, type MockScenario, SCENARIO_HEADER } from "./mock/scenarios.js";
 export { type MockRequestLog, type MockServer, type MockServerOptions, startMockServer } from "./mock/server.js";
 
 /**

@@ -72,6 +72,8 @@ describe.skipIf(!browserTestsRun)("in Chromium", () => {
       ])
         expect(opening, "listed in the sidebar without a click").toContain(operation);
       expect(opening).toContain("npx kling-video mock");
+      for (const taught of ["X-Mock-Scenario", "failed-midway", "X-Mock-Flavor", "new-api-legacy"])
+        expect(opening).toContain(taught);
 
       await page.getByText("Create a video task", { exact: true }).first().click();
       const samples: Record<string, string> = {
