@@ -19,7 +19,7 @@ export function videoMockHandlers(options: VideoMockHandlerOptions = {}): HttpHa
   const answer = async ({ request }: { request: Request }) => (await gateway.handle(request)) ?? undefined;
   return [
     ...Object.values(OPERATIONS).map(({ method, path }) =>
-      http[method === "POST" ? "post" : "get"](`${base}${path.replace(/\{(\w+)\}/g, ":$1")}`, answer),
+      http[method.toLowerCase() as Lowercase<typeof method>](`${base}${path.replace(/\{(\w+)\}/g, ":$1")}`, answer),
     ),
     http.get(`${base}${MOCK_VIDEO_PATH}:file`, answer),
   ];
