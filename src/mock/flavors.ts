@@ -16,7 +16,7 @@ const FLAVOR_LIST = [
   {
     name: "new-api",
     description:
-      "new-api's answers for Kling: no `video_url` but `metadata.url`, `model` empty, times in milliseconds, progress 0/10/30/100, `unknown` until the first poll, `completed_at` while running, task errors `{code, message, data}` (400 `task_not_exist`), `X-Oneapi-Request-Id`",
+      "new-api's answers for Kling: no `video_url` but `metadata.url`, `model` empty, times in milliseconds, progress 0/10/30/100, `unknown` until the first poll, `completed_at` while running, `failed` without `error` when the gateway failed the task itself (failed-early), task errors `{code, message, data}` (400 `task_not_exist`), `X-Oneapi-Request-Id`",
   },
   {
     name: "new-api-legacy",
