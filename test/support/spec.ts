@@ -30,6 +30,22 @@ export function schemaValidator(nameOrPointer: string): ValidateFunction {
   return validate;
 }
 
+/**
+ * An Ajv validator for the JSON body of an operation's answer with `status`, e.g.
+ * ("/v1/videos/{task_id}", "get", 400); it throws when the spec documents no such answer.
+ */
+export function responseValidator(path: string, method: string, status: number): ValidateFunction {
+  const responses = spec.paths[path]?.[method]?.responses as Record<string, { $ref?: string }> | undefined;
+  const ref = responses?.[status]?.$ref;
+  const at = ref
+    ? ref.replace(/^#\//, "").split("/").map(unescapePointer)
+    : ["paths", path, method, "responses", `${status}`];
+  const pointer = [...at, "content", "application/json", "schema"].map(escapePointer).join("/");
+  const validate = ajv.getSchema(`${SPEC_ID}#/${pointer}`);
+  if (!validate) throw new Error(`${method} ${path} documents no JSON answer for ${status}`);
+  return validate;
+}
+
 /** Follows a local `$ref` ("#/components/...") to the object it names. */
 export function resolve<T = Json>(node: unknown): T {
   let current = node as Json;
@@ -43,6 +59,10 @@ export function resolve<T = Json>(node: unknown): T {
 /** An Ajv validator for a schema written inline (a parameter's or a header's). */
 export function compileSchema(schema: Json): ValidateFunction {
   return ajv.compile(schema);
+}
+
+function escapePointer(segment: string): string {
+  return encodeURIComponent(segment.replace(/~/g, "~0").replace(/\//g, "~1"));
 }
 
 function unescapePointer(segment: string): string {
