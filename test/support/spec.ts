@@ -88,13 +88,3 @@ export function firstExample(path: string, method: string, status: string): unkn
   const [example] = Object.values(response.content["application/json"]!.examples);
   return resolve<{ value: unknown }>(example).value;
 }
-
-/** An Ajv validator for the JSON body an operation documents for a status (following a response $ref). */
-export function responseValidator(path: string, method: string, status: number | string): ValidateFunction {
-  const operation = spec.paths[path]?.[method] as { responses: Record<string, { $ref?: string }> } | undefined;
-  const response = operation?.responses[String(status)];
-  if (!response) throw new Error(`${method} ${path} documents no ${status}`);
-  const at =
-    response.$ref ?? `#/paths/${path.replaceAll("~", "~0").replaceAll("/", "~1")}/${method}/responses/${status}`;
-  return schemaValidator(`${at}/content/application~1json/schema`);
-}
