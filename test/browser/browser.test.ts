@@ -58,7 +58,9 @@ describe.skipIf(!browserTestsRun)("in Chromium", () => {
     // biome-ignore lint/performance/useDomNodeTextContent: innerText is the text a reader sees, which is the point here
     const visibleText = (page: Page) => page.evaluate(() => document.body.innerText);
 
-    it("list every operation open, with code samples for curl, the SDK and the CLI, and English examples beside the page's", async () => {
+    it("list every operation open, with code samples for curl, the SDK and the CLI, and English examples beside the page's", async ({
+      expect,
+    }) => {
       const { page, external, errors } = await offlinePage(browser);
       await page.setViewportSize({ width: 1400, height: 900 });
       await page.goto(serve.docsUrl, { waitUntil: "load" });
@@ -156,12 +158,14 @@ describe.skipIf(!browserTestsRun)("in Chromium", () => {
       await page.close();
     }
 
-    it("against make serve (the mock behind Prism): progress rises on a real task, then the video plays", async () => {
+    it("against make serve (the mock behind Prism): progress rises on a real task, then the video plays", async ({
+      expect,
+    }) => {
       await generatesAndPlays(serve.apiUrl, serve.mockUrl, "page-make-serve.png");
       expect(serve.output()).not.toMatch(/SPEC VIOLATION|Request terminated with error/);
     }, 90_000);
 
-    it("against startMockServer: the same", async () => {
+    it("against startMockServer: the same", async ({ expect }) => {
       const mock: MockServer = await startMockServer({ port: 0, speed: Number(SPEED) });
       try {
         await generatesAndPlays(mock.url, mock.url, "page-start-mock-server.png");
@@ -170,7 +174,7 @@ describe.skipIf(!browserTestsRun)("in Chromium", () => {
       }
     }, 90_000);
 
-    it("against `kling-video mock` (the CLI, built from branch cli): the same", async () => {
+    it("against `kling-video mock` (the CLI, built from branch cli): the same", async ({ expect }) => {
       expect(existsSync(CLI), "dist/cli.js is missing: `kling-video mock` comes with the CLI (branch cli)").toBe(true);
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
@@ -193,7 +197,7 @@ describe.skipIf(!browserTestsRun)("in Chromium", () => {
   });
 
   describe("the MSW demo", () => {
-    it("kling-video/mock in a service worker moves the progress bar to a playable <video>", async () => {
+    it("kling-video/mock in a service worker moves the progress bar to a playable <video>", async ({ expect }) => {
       const { page, external, errors } = await offlinePage(browser);
       await page.goto(`${site.url}/examples/browser/mock.html`);
       await page.waitForFunction(() => document.querySelector("#status")?.textContent === "ready", undefined, {
