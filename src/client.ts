@@ -12,7 +12,6 @@ import {
   KlingVideoError,
   VideoRequestValidationError,
 } from "./errors.js";
-import { isImageBytes } from "./image-bytes.js";
 import {
   checkApiKey,
   checkBaseUrl,
@@ -115,10 +114,9 @@ export class VideoClient {
    * may have received it; when it fails after that point, the error's `taskMayExist` is true.
    */
   async create(body: CreateVideoTaskInput, options: RequestOptions = {}): Promise<VideoTask> {
-    const request =
-      isImageBytes(body?.image) || isImageBytes(body?.last_image)
-        ? await (await import("./images.js")).withImagesAsText(body)
-        : (body as CreateVideoTaskRequest);
+    const request = hasImageBytes(body)
+      ? await (await import("./images.js")).withImagesAsText(body)
+      : (body as CreateVideoTaskRequest);
     const serialized = serialize(request);
     if (this.#validate) {
       const { checkCreateVideoTaskRequest } = await import("./validation.js");
@@ -302,6 +300,16 @@ function markTaskMayExist(error: unknown): unknown {
       ". A task may have been created, and billed, without its id reaching you: check the gateway's task log before creating it again";
   }
   return error;
+}
+
+/**
+ * Whether an image is given as bytes (sent as a data: URI by images.ts, loaded only then). Not
+ * image-bytes.ts: a bundler would then load it, and the chunk it shares with images.ts, up front.
+ */
+function hasImageBytes(body: CreateVideoTaskInput): boolean {
+  const isBytes = (value: unknown) =>
+    value instanceof Uint8Array || (typeof Blob !== "undefined" && value instanceof Blob);
+  return isBytes(body?.image) || isBytes(body?.last_image);
 }
 
 function serialize(body: unknown): string | undefined {

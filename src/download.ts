@@ -3,7 +3,6 @@
 // (resolved against the gateway when relative), a non-empty `metadata.url`, then the gateway's
 // own content route. Only a URL on the gateway's origin gets the API key.
 import { type APIError, clip, InvalidResponseError, KlingVideoError, VideoUrlExpiredError } from "./errors.js";
-import { stripCredentials } from "./options.js";
 import type { VideoTask } from "./types.js";
 
 /** What the client lends a download: the gateway's base URL, its transport and its content route. */
@@ -50,8 +49,11 @@ function videoSource(task: VideoTask, base: URL): { url: string; gateway: boolea
   }
   if (url.protocol !== "https:" && url.protocol !== "http:")
     throw invalid(task, `its video URL is not http(s): ${clip(url.protocol)}`);
-  if (url.username || url.password)
-    throw invalid(task, `its video URL holds credentials: ${stripCredentials(clip(given))}`);
+  if (url.username || url.password) {
+    url.username = "";
+    url.password = "";
+    throw invalid(task, `its video URL holds credentials: ${clip(url.href)}`);
+  }
   return { url: url.href, gateway: url.origin === base.origin };
 }
 
