@@ -192,6 +192,7 @@ export class VideoClient {
   async download(taskOrId: VideoTask | string, options: RequestOptions = {}): Promise<Response> {
     const task = typeof taskOrId === "string" ? await this.retrieve(taskOrId, options) : taskOrId;
     try {
+      // Loaded on first use: apps that play video_url themselves never carry it.
       const { downloadVideo } = await import("./download.js");
       return await downloadVideo(task, {
         base: this.#base,
