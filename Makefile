@@ -74,8 +74,13 @@ conformance: build ## check a real gateway: make conformance BASE_URL=... API_KE
 fuzz: $(INSTALLED) generated/openapi.yaml ## differential fuzzing of SDK validator vs spec vs Prism: make fuzz N=100000
 	FUZZ_RUNS=$(or $(N),20000) $(BIN)/vitest run test/contract/differential.test.ts
 
-bench: build ## benchmarks side by side with their baselines (writes BENCHMARKS.md)
-	node --no-warnings scripts/bench.mjs
+# The SDKs the bundle-size row compares with: the bench's own dev dependencies, never the package's.
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund
+	@touch $@
+
+bench: build bench/node_modules/.installed ## benchmarks beside their baselines (writes BENCHMARKS.md); ONLY=bundle runs one row
+	node --no-warnings scripts/bench.mjs $(if $(ONLY),--only $(ONLY))
 
 clean: ## remove build output (not node_modules)
 	rm -rf dist test-results

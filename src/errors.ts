@@ -261,7 +261,8 @@ export function describeBody(body: unknown): string {
   );
 }
 
-const clip = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
+/** At most 200 characters of a server's text. */
+export const clip = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
 
 /**
  * The fields of either error shape gateways send: OpenAI's `{error: {message, type, code, param}}`
