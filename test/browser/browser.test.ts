@@ -165,7 +165,7 @@ describe.skipIf(!browserTestsRun)("in Chromium", () => {
       expect(serve.output()).not.toMatch(/SPEC VIOLATION|Request terminated with error/);
     }, 90_000);
 
-    it("against startMockServer: the same", async ({ expect }) => {
+    it("against startMockServer: the same", async () => {
       const mock: MockServer = await startMockServer({ port: 0, speed: Number(SPEED) });
       try {
         await generatesAndPlays(mock.url, mock.url, "page-start-mock-server.png");
@@ -174,7 +174,7 @@ describe.skipIf(!browserTestsRun)("in Chromium", () => {
       }
     }, 90_000);
 
-    it("against `kling-video mock` (the CLI, built from branch cli): the same", async ({ expect }) => {
+    it("against `kling-video mock` (the CLI, built from branch cli): the same", async () => {
       expect(existsSync(CLI), "dist/cli.js is missing: `kling-video mock` comes with the CLI (branch cli)").toBe(true);
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
@@ -197,7 +197,7 @@ describe.skipIf(!browserTestsRun)("in Chromium", () => {
   });
 
   describe("the MSW demo", () => {
-    it("kling-video/mock in a service worker moves the progress bar to a playable <video>", async ({ expect }) => {
+    it("kling-video/mock in a service worker moves the progress bar to a playable <video>", async () => {
       const { page, external, errors } = await offlinePage(browser);
       await page.goto(`${site.url}/examples/browser/mock.html`);
       await page.waitForFunction(() => document.querySelector("#status")?.textContent === "ready", undefined, {
