@@ -11,7 +11,7 @@ GENERATED := generated/openapi.yaml generated/schema.d.ts generated/validate-req
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: help install lint bundle generate check-generated typecheck docs serve serve-static test build bench fuzz conformance clean
+.PHONY: help install lint bundle generate check-generated typecheck docs serve serve-static test vitest build bench fuzz conformance clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/' | expand -t 18
@@ -65,7 +65,11 @@ serve: build ## the stateful mock API behind Prism (which checks every exchange)
 serve-static: build ## Prism's static mock of the spec on 127.0.0.1:4010 (Prefer: code=/example=), and the docs
 	node scripts/serve.mjs --static
 
-test: $(INSTALLED) lint check-generated typecheck ## lint, drift check, typecheck and the whole vitest suite
+test: $(INSTALLED) ## drift check, then lint, typecheck and the whole vitest suite side by side
+	@$(MAKE) --no-print-directory check-generated
+	@$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck vitest
+
+vitest: $(INSTALLED)
 	$(BIN)/vitest run
 
 conformance: build ## check a real gateway: make conformance BASE_URL=... API_KEY=... TASK_ID=... [CREATE=1]

@@ -20,7 +20,7 @@ import { startStaticServer } from "../support/static-server.js";
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const CLI = `${REPO}dist/cli.js`;
 /** Fast enough for a test, slow enough that progress is seen rising. */
-const SPEED = "3";
+const SPEED = "6";
 
 requireChromium();
 

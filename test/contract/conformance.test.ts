@@ -44,7 +44,10 @@ describe("make conformance against new-api", () => {
     return gateway;
   };
 
-  it("as it answers today: a clean run, GET requests only, and the variants it shows", async () => {
+  // Each run starts its own Prism proxy: side by side, they take the time of one.
+  it.concurrent("as it answers today: a clean run, GET requests only, and the variants it shows", async ({
+    expect,
+  }) => {
     const gateway = await start("current");
     const taskId = await finishedTask(gateway);
     const before = gateway.requests.length;
@@ -64,7 +67,9 @@ describe("make conformance against new-api", () => {
     }
   }, 60_000);
 
-  it("as it answered in 2025, with CREATE=1: exactly one cheapest task, and what the create answered", async () => {
+  it.concurrent("as it answered in 2025, with CREATE=1: exactly one cheapest task, and what the create answered", async ({
+    expect,
+  }) => {
     const gateway = await start("older");
     const taskId = await finishedTask(gateway);
     const result = await conformance({ BASE_URL: gateway.url, API_KEY: NEW_API_KEY, TASK_ID: taskId, CREATE: "1" });
@@ -85,7 +90,7 @@ describe("make conformance against new-api", () => {
   }, 60_000);
 });
 
-describe("make conformance against a gateway that breaks the spec", () => {
+describe.concurrent("make conformance against a gateway that breaks the spec", () => {
   let bad: FakeGateway;
   beforeAll(async () => {
     const completed = resolve<{ value: Record<string, unknown> }>(spec.components.examples!.TaskCompleted).value;

@@ -1,6 +1,6 @@
 // One source of truth, proven: for every generated body, the SDK's generated validator, Ajv run
 // directly on the bundled spec, and Prism mocking that spec must give the same verdict.
-// FUZZ_RUNS sets the number of bodies (make test: 600; make fuzz N=100000).
+// FUZZ_RUNS sets the number of bodies (make test: 400; make fuzz N=100000).
 import fc from "fast-check";
 import { describe, expect, inject, it } from "vitest";
 import { validateCreateVideoTaskRequest } from "../../generated/validate-request.js";
@@ -8,7 +8,7 @@ import { requestBody } from "../fixtures/request-arbitraries.js";
 import { postToPrism } from "../support/prism-client.js";
 import { resolve, schemaValidator, spec } from "../support/spec.js";
 
-const runs = Number(process.env.FUZZ_RUNS ?? 600);
+const runs = Number(process.env.FUZZ_RUNS ?? 400);
 const baseSeed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 /** Parallel property runs (own seeds) keep Prism busy while a body is being validated. */
 const workers = Math.min(4, runs);

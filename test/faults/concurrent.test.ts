@@ -103,13 +103,14 @@ describe(`${CALLS} concurrent generate() calls with random faults (seed ${SEED})
       }
       const error = outcome.error as KlingVideoError;
       expect(error, `call ${outcome.index}`).toBeInstanceOf(KlingVideoError);
-      if (log.answeredId) {
-        // The caller learned the id: every later error must carry it.
+      if (error.taskId !== undefined) {
+        // The caller learned the id: it is the one the gateway gave, never another.
         expect(error.taskId, `call ${outcome.index}: ${error.name}`).toBe(log.answeredId);
         tally.failedTask++;
       } else if (log.takenAtPost !== undefined) {
-        // Taken, but the answer was lost: the error must say a task may exist.
-        expect(["APIConnectionError", "InternalServerError"]).toContain(error.name);
+        // Taken, but the answer never arrived whole (lost, or too late on a busy machine): the
+        // error must say a task may exist.
+        expect(error.taskMayExist, `call ${outcome.index}: ${error.name}: ${error.message}`).toBe(true);
         tally.mayExist++;
       } else {
         tally.notCreated++;
