@@ -2,11 +2,11 @@
 // on top of openapi-fetch (exposed as `raw`) and the SDK's transport (key, timeouts, retries).
 import createClient, { type Client } from "openapi-fetch";
 import type { BatchJob, BatchSummary, GenerateManyOptions } from "./batch/types.js";
+import { apiErrorFrom } from "./error-response.js";
 import {
   APIConnectionError,
   APIError,
   APIUserAbortError,
-  apiErrorFrom,
   InvalidOptionError,
   InvalidResponseError,
   KlingVideoError,

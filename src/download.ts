@@ -2,7 +2,8 @@
 // carries it. The video is taken from where VideoTask.yaml says, in its order: `video_url`
 // (resolved against the gateway when relative), a non-empty `metadata.url`, then the gateway's
 // own content route. Only a URL on the gateway's origin gets the API key.
-import { type APIError, clip, InvalidResponseError, KlingVideoError, VideoUrlExpiredError } from "./errors.js";
+import { clip } from "./error-fields.js";
+import { type APIError, InvalidResponseError, KlingVideoError, VideoUrlExpiredError } from "./errors.js";
 import type { VideoTask } from "./types.js";
 
 /** What the client lends a download: the gateway's base URL, its transport and its content route. */

@@ -3,11 +3,11 @@
 // bounded reads, no redirects for authorised requests, and retries as policy.ts decides.
 // Everything else (URLs, paths, bodies) is openapi-fetch's job.
 import { readText } from "./body.js";
+import { apiErrorFrom } from "./error-response.js";
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIUserAbortError,
-  apiErrorFrom,
   InvalidOptionError,
   InvalidResponseError,
   KlingVideoError,
