@@ -141,7 +141,12 @@ export class VideoClient {
 
   /** The task's current state, from whichever task route the gateway serves. */
   async retrieve(taskId: string, options: RequestOptions = {}): Promise<VideoTask> {
-    return (await this.#poll(checkTaskId(taskId), options)).task;
+    const id = checkTaskId(taskId);
+    try {
+      return (await this.#poll(id, options)).task;
+    } catch (error) {
+      throw withTaskId(error, id);
+    }
   }
 
   /** Polls until the task is completed (returned) or failed (VideoTaskFailedError), within a deadline. */
