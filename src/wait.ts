@@ -88,7 +88,16 @@ export async function waitForTask(
       } catch (error) {
         if (stop.signal.aborted) throw ended(error);
         const outcome = error instanceof APIError || error instanceof APIConnectionError ? error : undefined;
-        if (!outcome || error instanceof NotFoundError || !shouldRetry("GET", outcome) || ++failures > maxRetries)
+        // A gateway that has never answered (refused, unknown host) is a wrong address or a server
+        // that is down, not a blip to ride out for the whole deadline.
+        const unreachable = !lastTask && error instanceof APIConnectionError && error.notSent;
+        if (
+          !outcome ||
+          unreachable ||
+          error instanceof NotFoundError ||
+          !shouldRetry("GET", outcome) ||
+          ++failures > maxRetries
+        )
           throw error;
         const requested = retryDelayMs(outcome, 0);
         if (requested === undefined) throw error; // the server asked for longer than the SDK waits

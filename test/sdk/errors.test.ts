@@ -101,6 +101,7 @@ describe("API errors", () => {
       type: "server_error",
       param: null,
       requestId: "req_429",
+      taskId: "video_1",
       taskMayExist: false,
     });
   });

@@ -114,6 +114,18 @@ describe("wait", () => {
     expect(fetchImpl.calls).toHaveLength(8);
   });
 
+  it("stops at once when the gateway has never answered (refused, unknown host), and rides it out once it has", async () => {
+    const never = setup(networkError("ECONNREFUSED"), json(200, task({ status: "completed" })));
+    expect(await settle(never.client.wait("video_123"))).toMatchObject({
+      name: "APIConnectionError",
+      notSent: true,
+      taskId: "video_123",
+    });
+    expect(never.fetchImpl.calls).toHaveLength(1);
+    const later = setup(json(200, task()), networkError("ECONNREFUSED"), json(200, task({ status: "completed" })));
+    expect(await settle(later.client.wait("video_123", { pollIntervalMs: 10 }))).toMatchObject({ status: "completed" });
+  });
+
   it("stops at a 404 (unknown task) with the task id", async () => {
     const { client } = setup(apiError(404));
     const error = await settle(client.wait("video_gone"));
