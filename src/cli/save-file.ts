@@ -70,7 +70,7 @@ export async function saveBody(
   options.signal.addEventListener("abort", stop, { once: true });
   // The stream owns the file from here: it closes it once ended or destroyed.
   const out = file.createWriteStream({ highWaterMark: WRITE_BUFFER_BYTES });
-  const closed = new Promise((resolve) => out.once("close", resolve));
+  const closed = new Promise<void>((resolve) => out.once("close", () => resolve()));
   try {
     // A read loop into a file stream, not pipeline(Readable.fromWeb(...)): two stream layers fewer per chunk.
     let writeError: unknown;
