@@ -102,6 +102,8 @@ class Batch {
   /** Why the batch stopped on its own: a JournalFailure (or, never expected, an engine error). */
   #fatal: unknown;
   #abortedByCaller = false;
+  /** The gateway's answer after which no new create was sent. */
+  #stoppedBy: KlingVideoError | undefined;
   /** Task ids that exist but that the journal failed to record. */
   readonly #unrecorded: string[] = [];
   #allEnded: () => void = () => undefined;
@@ -203,11 +205,11 @@ class Batch {
     };
     try {
       run.startedAt = Date.now();
-      await this.#record({ type: "intent", key, at: run.startedAt });
+      await this.#record(run, { type: "intent", key, at: run.startedAt });
       if (this.#halted) {
         // Stopped while the intent was being written: nothing was sent, and the journal must say so.
         release();
-        await this.#record({ type: "not-created", key, error: NOT_SENT, at: Date.now() });
+        await this.#record(run, { type: "not-created", key, error: NOT_SENT, at: Date.now() });
         return this.#end(run, "not-started", { error: NOT_SENT });
       }
       const sentAt = Date.now();
@@ -228,7 +230,7 @@ class Batch {
       this.#admission.accepted();
       release();
       run.result.taskId = task.id;
-      await this.#record({ type: "created", key, taskId: task.id, at: Date.now() });
+      await this.#record(run, { type: "created", key, taskId: task.id, at: Date.now() });
       if (this.#aborted) return this.#end(run, "pending", { error: STOPPED });
       run.stage = "waiting";
       if (this.#onTask(run, task)) this.#poller.track(run, task.id, false);
@@ -244,18 +246,29 @@ class Batch {
     // Only the SDK's word that the create never reached the point of no return proves nothing was made.
     if (!(error instanceof KlingVideoError) || error.taskMayExist)
       return this.#end(run, "may-exist", { error: message });
-    if (error instanceof RateLimitError && pause === undefined)
+    if (error instanceof RateLimitError && pause === undefined) {
+      this.#stoppedBy ??= error;
       this.#halt(`the gateway asked to pause creates for longer than ${DEFAULTS.maxRetryAfterMs} ms (${message})`);
-    if (error instanceof AuthenticationError) this.#halt(`the gateway refused the API key (${message})`);
+    }
+    if (error instanceof AuthenticationError) {
+      this.#stoppedBy ??= error;
+      this.#halt(`the gateway refused the API key (${message})`);
+    }
     const { key } = run.result;
-    await this.#record({ type: "not-created", key, error: message, at: Date.now() });
+    await this.#record(run, { type: "not-created", key, error: message, at: Date.now() });
     if (pause === undefined || this.#halted) return this.#end(run, "not-created", { error: message });
     // A 429 took nothing: the job goes back to the front of the queue, and is sent once the pause is over.
     run.stage = "queued";
     this.#counts.running--;
     this.#counts.queued++;
     this.#queue.unshift(run);
-    this.#emit({ type: "rate-limited", key, retryInMs: pause, concurrency: this.#admission.limit });
+    this.#emit({
+      type: "rate-limited",
+      index: run.result.index,
+      key,
+      retryInMs: pause,
+      concurrency: this.#admission.limit,
+    });
     this.#alarm.ring();
   }
 
@@ -264,7 +277,7 @@ class Batch {
     const seen = `${String(task.status)}|${String(task.progress ?? "")}`;
     if (seen !== run.seen) {
       run.seen = seen;
-      this.#emit({ type: "progress", key: run.result.key, task });
+      this.#emit({ type: "progress", index: run.result.index, key: run.result.key, task });
     }
     const finished = isFinished(task);
     if (!finished) return true;
@@ -281,11 +294,11 @@ class Batch {
         const reason = task.error
           ? `${task.error.message}${task.error.code ? ` (${task.error.code})` : ""}`
           : "no reason given";
-        await this.#record({ type: "failed", key, taskId, error: reason, at: Date.now() });
+        await this.#record(run, { type: "failed", key, taskId, error: reason, at: Date.now() });
         return this.#end(run, "failed", { error: reason });
       }
       if (!run.completed) {
-        await this.#record({ type: "completed", key, taskId, at: Date.now() });
+        await this.#record(run, { type: "completed", key, taskId, at: Date.now() });
         run.completed = true;
       }
       const { save } = this.#settings;
@@ -293,26 +306,26 @@ class Batch {
       if (this.#aborted) return this.#end(run, "completed", { error: "not saved: the batch stopped" });
       let saved: SavedVideo;
       try {
-        saved = await save(task, run.job, { signal: this.#stop.signal });
+        saved = await save(task, run.job, { signal: this.#stop.signal, key });
         checkSaved(saved);
       } catch (error) {
         return this.#end(run, "completed", { error: `not saved: ${messageOf(error)}` });
       }
       const { path, size, sha256 } = saved;
-      await this.#record({ type: "saved", key, taskId, path, size, sha256, at: Date.now() });
+      await this.#record(run, { type: "saved", key, taskId, path, size, sha256, at: Date.now() });
       this.#end(run, "saved", { file: saved });
     } catch (error) {
       this.#crashed(run, error);
     }
   }
 
-  async #record(event: JournalEvent): Promise<void> {
+  async #record(run: Run, event: JournalEvent): Promise<void> {
     try {
       await this.#settings.journal.append(event);
     } catch (cause) {
       throw new JournalFailure(event, cause);
     }
-    this.#emit({ type: "journal", event });
+    this.#emit({ type: "journal", index: run.result.index, event });
   }
 
   /** The journal failed (or, never expected, the engine did): stop everything, keep what is known. */
@@ -401,7 +414,9 @@ class Batch {
       "not-started": 0,
     };
     for (const { result } of this.#runs) counts[result.status]++;
-    return { jobs: this.#runs.map((run) => run.result), counts, aborted: this.#abortedByCaller };
+    const summary: BatchSummary = { jobs: this.#runs.map((run) => run.result), counts, aborted: this.#abortedByCaller };
+    if (this.#stoppedBy) summary.stoppedBy = this.#stoppedBy;
+    return summary;
   }
 }
 

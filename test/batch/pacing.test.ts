@@ -1,7 +1,13 @@
 // Pacing: jobs in flight, 429 storms, polls under a rate cap, deadlines, stopping; measured on the
 // fake clock from the requests the gateway saw.
 import { describe, expect, it, vi } from "vitest";
-import { type BatchEvent, type BatchSummary, createMemoryJournal } from "../../src/index.js";
+import {
+  AuthenticationError,
+  type BatchEvent,
+  type BatchSummary,
+  createMemoryJournal,
+  RateLimitError,
+} from "../../src/index.js";
 import { expectNoKey, gaps, settle } from "../support/harness.js";
 import { API_KEY, apiError } from "../support/scripted-fetch.js";
 import { errorAnswer, fakeApi, fakeSave, namedJobs, useBatchClock } from "./fake-api.js";
@@ -76,6 +82,7 @@ describe("429 on create", () => {
     const summary = (await settle(api.client().generateMany(namedJobs(3), { concurrency: 2 }))) as BatchSummary;
     expect(statuses(summary)).toEqual(["completed", "not-created", "not-started"]);
     expect(summary.jobs[2]!.error).toMatch(/longer than 60000 ms/);
+    expect(summary.stoppedBy).toBeInstanceOf(RateLimitError);
     expect(api.postsPerJob()).toEqual({ "job-0": 1, "job-1": 1 });
   });
 
@@ -88,6 +95,7 @@ describe("429 on create", () => {
     )) as BatchSummary;
     expect(statuses(summary)).toEqual(["not-created", "not-started", "not-started", "not-started"]);
     expect(summary.jobs[1]!.error).toMatch(/refused the API key/);
+    expect(summary.stoppedBy).toBeInstanceOf(AuthenticationError);
     expect(api.sent).toHaveLength(1);
     expectNoKey(summary);
     expectNoKey(journal.events);
