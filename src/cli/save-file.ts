@@ -24,6 +24,11 @@ export async function checkOut(path: string, force: boolean): Promise<string> {
   return target;
 }
 
+/** The file name a partial file was for (`.fox.mp4.<12 hex>.part` -> `fox.mp4`), if `entry` is one. */
+export function partialTarget(entry: string): string | undefined {
+  return /^\.(.+)\.[0-9a-f]{12}\.part$/.exec(entry)?.[1];
+}
+
 /** A download that did not complete; nothing was saved. */
 export class DownloadError extends Error {
   override name = "DownloadError";
@@ -60,7 +65,7 @@ export async function saveBody(
   target: string,
   options: SaveOptions,
 ): Promise<SavedFile> {
-  const partial = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.part`);
+  const partial = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.part`); // see partialTarget
   const file = await open(partial, "wx");
   options.partialFiles?.add(partial);
   const hash = options.hash ? createHash("sha256") : undefined;
