@@ -91,51 +91,36 @@ export async function startFaultyGateway(options: FaultyGatewayOptions): Promise
           : req.method === "GET"
             ? "download"
             : "other";
-    const roll = random();
-    const entry: FaultyGateway["log"][number] = { kind, at: Date.now() };
-    log.push(entry);
-    const chance = (threshold: number, name: string) => {
-      if (entry.fault === undefined && roll < threshold) entry.fault = name;
-      return entry.fault === name;
-    };
+    const fault = kind === "other" ? undefined : pick(faults[kind], random());
+    log.push({ kind, ...(fault ? { fault } : {}), at: Date.now() });
     try {
       if (kind === "create") {
-        const f = faults.create;
-        let edge = 0;
-        if (chance((edge += f.rateLimited), "429")) return errorAnswer(res, 429, retryAfter());
-        if (chance((edge += f.serverError), "503")) return errorAnswer(res, 503);
-        if (chance((edge += f.dropBefore), "drop before")) return void req.socket.destroy();
-        const dropAfter = chance((edge += f.dropAfter), "drop after");
-        if (chance((edge += f.slow), "slow")) await pause(60);
+        if (fault === "rateLimited") return errorAnswer(res, 429, retryAfter());
+        if (fault === "serverError") return errorAnswer(res, 503);
+        if (fault === "dropBefore") return void req.socket.destroy();
+        if (fault === "slow") await pause(60);
         const response = await forward(req, body);
         if (response.ok) {
           const task = (await response.clone().json()) as { id: string };
           made.push({ taskId: task.id, prompt: String((JSON.parse(String(body)) as { prompt?: unknown }).prompt) });
         }
-        if (dropAfter) return void req.socket.destroy();
+        if (fault === "dropAfter") return void req.socket.destroy();
         return await send(res, response);
       }
       if (kind === "poll") {
-        const f = faults.poll;
-        let edge = 0;
-        if (chance((edge += f.rateLimited), "429")) return errorAnswer(res, 429, retryAfter());
-        if (chance((edge += f.serverError), "503")) return errorAnswer(res, 503, retryAfter());
-        if (chance((edge += f.drop), "drop")) return void req.socket.destroy();
-        if (chance((edge += f.slow), "slow")) await pause(40);
+        if (fault === "rateLimited") return errorAnswer(res, 429, retryAfter());
+        if (fault === "serverError") return errorAnswer(res, 503, retryAfter());
+        if (fault === "drop") return void req.socket.destroy();
+        if (fault === "slow") await pause(40);
         return await send(res, await forward(req, body));
       }
-      if (kind === "download") {
-        const f = faults.download;
-        let edge = 0;
-        const response = await forward(req, body);
-        if (response.ok && chance((edge += f.cut), "cut")) {
-          const length = Number(response.headers.get("content-length")) || 2;
-          return await send(res, response, Math.floor(length / 2));
-        }
-        if (chance((edge += f.slow), "slow")) await pause(40);
-        return await send(res, response);
+      const response = await forward(req, body);
+      if (kind === "download" && response.ok && fault === "cut") {
+        const length = Number(response.headers.get("content-length")) || 2;
+        return await send(res, response, Math.floor(length / 2));
       }
-      return await send(res, await forward(req, body));
+      if (fault === "slow") await pause(40);
+      return await send(res, response);
     } catch (error) {
       if (!res.headersSent) res.writeHead(599).end(String(error));
     }
@@ -171,30 +156,33 @@ export async function startFaultyGateway(options: FaultyGatewayOptions): Promise
 
 /**
  * A core whose tasks go queued -> in_progress -> completed within `durationMs`, each with a video
- * of its own: a few kilobytes derived from the task id, served at /videos/<id>.mp4.
+ * of its own: a few kilobytes derived from the task id, served at /videos/<id>.mp4. A prompt that
+ * holds "[fail]" ends failed instead.
  */
 export function quickTasks(origin: string, durationMs = 30): GatewayCore {
   const tasks = new Map<string, { prompt: string; createdAt: number }>();
   const json = (status: number, body: unknown) =>
     new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
   const view = (id: string) => {
-    const { createdAt } = tasks.get(id)!;
+    const { createdAt, prompt } = tasks.get(id)!;
     const elapsed = Date.now() - createdAt;
     const done = elapsed >= durationMs;
+    const failed = done && prompt.includes("[fail]");
     return {
       id,
       object: "video",
       model: "kling-v3-std-silent",
-      status: done ? "completed" : elapsed < durationMs / 3 ? "queued" : "in_progress",
+      status: failed ? "failed" : done ? "completed" : elapsed < durationMs / 3 ? "queued" : "in_progress",
       progress: done ? 100 : Math.floor((elapsed / durationMs) * 100),
       created_at: Math.floor(createdAt / 1000),
-      ...(done ? { video_url: `${origin}/videos/${id}.mp4` } : {}),
+      ...(done && !failed ? { video_url: `${origin}/videos/${id}.mp4` } : {}),
+      ...(failed ? { error: { code: "content_policy", message: "refused by the provider" } } : {}),
     };
   };
   return async (request) => {
     const path = new URL(request.url).pathname;
     if (request.method === "POST" && path === "/v1/video/generations") {
-      const { prompt } = (await request.json()) as { prompt: string };
+      const { prompt = "" } = (await request.json()) as { prompt?: string };
       const id = `task_${tasks.size + 1}_${createHash("sha256").update(`${prompt}${Math.random()}`).digest("hex").slice(0, 8)}`;
       tasks.set(id, { prompt, createdAt: Date.now() });
       return json(200, { ...view(id), status: "queued", progress: 0 });
@@ -217,6 +205,16 @@ function videoBytes(taskId: string): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(4096 + (seed.readUInt16BE(0) % 32_768));
   for (let index = 0; index < bytes.length; index++) bytes[index] = seed[index % seed.length]! ^ (index & 0xff);
   return bytes;
+}
+
+/** One fault of the table, each with its chance, from one roll in [0, 1); or none. */
+function pick(chances: Record<string, number>, roll: number): string | undefined {
+  let edge = 0;
+  for (const [name, chance] of Object.entries(chances)) {
+    edge += chance;
+    if (roll < edge) return name;
+  }
+  return undefined;
 }
 
 /** mulberry32: the same seed gives the same faults, so a failure can be replayed. */

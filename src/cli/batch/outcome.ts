@@ -1,9 +1,8 @@
 // How a batch ended, for people and for scripts: the exit code, the table of jobs, what to do
 // about the jobs that were not saved, and the --summary-json record.
-import { relative } from "node:path";
 import { AuthenticationError, type BatchJobResult, type BatchSummary } from "kling-video";
 import { EXIT } from "../exit-codes.js";
-import { formatBytes, formatElapsed, printable } from "../text.js";
+import { displayPath, formatBytes, formatElapsed, printable } from "../text.js";
 
 /** The exit code, the most pressing outcome first: a signal, a refused key, then by job status. */
 export function batchExitCode(summary: BatchSummary): number {
@@ -18,7 +17,7 @@ export function batchExitCode(summary: BatchSummary): number {
 
 /** The exit codes as the batch uses them, for its --help. */
 export const BATCH_EXIT_CODES =
-  "Exit codes: 0 every job saved; 6 some job may exist (see below); 4 some task failed; 5 some task\n" +
+  "Exit codes: 0 every job saved; 6 some job may exist (sent, its id never came); 4 some task failed; 5 some task\n" +
   "had not finished (rerun to keep waiting); 3 the gateway refused the key; 1 other jobs not saved\n" +
   "(rerun to carry on); 2 a problem in the command or the jobs file (nothing was sent); 130 interrupted.";
 
@@ -29,12 +28,13 @@ export function jobRows(summary: BatchSummary, lines: number[]): JobRow[] {
   return summary.jobs.map((job) => ({ ...job, line: lines[job.index]! }));
 }
 
-const COLUMNS: [title: string, width: number, cell: (row: JobRow) => string][] = [
+/** Title, widest, cell; a file path too long keeps its end (the file's name). */
+const COLUMNS: [title: string, width: number, cell: (row: JobRow) => string, cut?: "start"][] = [
   ["line", 5, (row) => String(row.line)],
   ["name", 24, (row) => row.name ?? ""],
   ["task", 30, (row) => row.taskId ?? ""],
   ["status", 11, (row) => row.status],
-  ["file", 36, (row) => (row.file ? relative(process.cwd(), row.file) || row.file : "")],
+  ["file", 36, (row) => (row.file ? displayPath(row.file) : ""), "start"],
   ["size", 9, (row) => (row.size === undefined ? "" : formatBytes(row.size))],
   ["time", 8, (row) => (row.elapsedMs === undefined ? "" : formatElapsed(row.elapsedMs))],
 ];
@@ -49,7 +49,8 @@ export function jobTable(rows: JobRow[]): string {
     values
       .map((value, column) => {
         const width = widths[column]!;
-        return value.length > width ? `${value.slice(0, width - 1)}…` : value.padEnd(width);
+        if (value.length <= width) return value.padEnd(width);
+        return COLUMNS[column]![3] === "start" ? `…${value.slice(1 - width)}` : `${value.slice(0, width - 1)}…`;
       })
       .join("  ")
       .trimEnd();

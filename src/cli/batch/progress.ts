@@ -1,13 +1,12 @@
 // What a batch shows while it runs. On a terminal: a live line on stderr (a bar, then how many
 // jobs are done, running, queued and failed, and an ETA) with a line above it as each job ends.
 // Otherwise (or with --json): one JSON object per line on stdout for every event of the batch.
-import { relative } from "node:path";
 import type { BatchCounts, BatchEvent, BatchJobResult } from "kling-video";
 import type { Output, RunContext } from "../context.js";
 import { formatDuration } from "../durations.js";
 import { jsonLine } from "../json-line.js";
 import { bar, liveLine } from "../live-line.js";
-import { formatBytes, formatElapsed, printable } from "../text.js";
+import { displayPath, formatBytes, formatElapsed, printable } from "../text.js";
 
 export interface BatchProgress {
   onEvent(event: BatchEvent): void;
@@ -102,7 +101,7 @@ function endLine(result: BatchJobResult, line: number): string {
   const job = `line ${line}${result.name ? ` (${printable(result.name)})` : ""}`;
   const time = result.elapsedMs === undefined ? "" : ` in ${formatElapsed(result.elapsedMs)}`;
   if (result.status === "saved")
-    return `Saved ${job}: ${printable(relative(process.cwd(), result.file ?? ""))} (${formatBytes(result.size ?? 0)})${time}.`;
+    return `Saved ${job}: ${printable(displayPath(result.file ?? ""))} (${formatBytes(result.size ?? 0)})${time}.`;
   const task = result.taskId ? `task ${printable(result.taskId)} ` : "";
   return `Not saved: ${job}, ${task}${result.status}${result.error ? `: ${printable(result.error)}` : ""}.`;
 }

@@ -63,7 +63,7 @@ export const batch: Command = {
   examples: [
     "kling-video batch jobs.jsonl --out-dir videos/",
     "kling-video batch jobs.jsonl --out-dir videos/ --concurrency 8 --summary-json summary.json",
-    `echo '{"name":"fox","prompt":"A red fox in the snow","duration":5}' > jobs.jsonl`,
+    "kling-video --mock batch jobs.jsonl --out-dir videos/ --json > events.jsonl",
   ],
   async run({ values, positionals, ctx, session }) {
     const [jobsPath] = positionals as [string];
@@ -239,12 +239,16 @@ async function reportOutcome(summary: BatchSummary, report: ReportContext): Prom
   return exitCode;
 }
 
-/** The same command, to resume: without --retry-unknown (it would create again the jobs this run left in doubt) or the key. */
+/**
+ * The same command, to resume, its options in the order given: without --retry-unknown (it would
+ * create again the jobs this run left in doubt), and with a placeholder for the key.
+ */
 function rerunCommand(jobsPath: string, values: OptionValues): string {
   const words = ["kling-video", "batch", shellWord(jobsPath)];
-  for (const [name, spec] of Object.entries({ ...OPTIONS, ...OUTPUT_OPTIONS })) {
-    const value = values[name];
-    if (value === undefined || value === false || name === "retry-unknown") continue;
+  const specs: OptionSpecs = { ...OPTIONS, ...OUTPUT_OPTIONS };
+  for (const [name, value] of Object.entries(values)) {
+    const spec = specs[name];
+    if (!spec || value === undefined || value === false || name === "retry-unknown") continue;
     if (name === "api-key") words.push(`--${name}`, spec.value ?? "<key>");
     else if (spec.type === "boolean") words.push(`--${name}`);
     else for (const item of [value].flat()) words.push(`--${name}`, shellWord(String(item)));
