@@ -179,9 +179,16 @@ class Batch {
     } else this.#queue.push(run);
   }
 
-  /** Sends creates while the admission allows, until the queue is empty or the batch halts. */
+  /**
+   * Sends creates while the admission allows, until the batch halts or no job can be sent any more:
+   * none is queued, and no create is in flight (a 429 puts its job back in the queue).
+   */
   async #submit(): Promise<void> {
-    while (this.#queue.length > 0 && !this.#halted) {
+    while ((this.#queue.length > 0 || this.#creating > 0) && !this.#halted) {
+      if (this.#queue.length === 0) {
+        await this.#alarm.nap(Number.POSITIVE_INFINITY);
+        continue;
+      }
       const wait = this.#admission.delay(this.#counts.running, this.#creating, Date.now());
       if (wait > 0) {
         await this.#alarm.nap(wait);
@@ -224,8 +231,9 @@ class Batch {
           error instanceof RateLimitError && !error.taskMayExist
             ? this.#admission.rateLimited(error, sentAt, Date.now())
             : undefined;
-        release();
-        return await this.#createFailed(run, error, pause);
+        // A job put back in the queue stays counted as in flight until it is there.
+        if (pause === undefined) release();
+        return await this.#createFailed(run, error, pause, release);
       }
       this.#admission.accepted();
       release();
@@ -240,8 +248,11 @@ class Batch {
     }
   }
 
-  /** `pause`: how long new creates wait after this one's 429 (undefined: too long to wait, or no 429). */
-  async #createFailed(run: Run, error: unknown, pause: number | undefined): Promise<void> {
+  /**
+   * `pause`: how long new creates wait after this one's 429 (undefined: too long to wait, or no
+   * 429); `release` ends the create's place in flight.
+   */
+  async #createFailed(run: Run, error: unknown, pause: number | undefined, release: () => void): Promise<void> {
     const message = messageOf(error);
     // Only the SDK's word that the create never reached the point of no return proves nothing was made.
     if (!(error instanceof KlingVideoError) || error.taskMayExist)
@@ -256,12 +267,16 @@ class Batch {
     }
     const { key } = run.result;
     await this.#record(run, { type: "not-created", key, error: message, at: Date.now() });
-    if (pause === undefined || this.#halted) return this.#end(run, "not-created", { error: message });
+    if (pause === undefined || this.#halted) {
+      release();
+      return this.#end(run, "not-created", { error: message });
+    }
     // A 429 took nothing: the job goes back to the front of the queue, and is sent once the pause is over.
     run.stage = "queued";
     this.#counts.running--;
     this.#counts.queued++;
     this.#queue.unshift(run);
+    release();
     this.#emit({
       type: "rate-limited",
       index: run.result.index,
@@ -269,7 +284,6 @@ class Batch {
       retryInMs: pause,
       concurrency: this.#admission.limit,
     });
-    this.#alarm.ring();
   }
 
   /** A task's state (from its create or a poll); true while it is still running. */

@@ -75,6 +75,24 @@ describe("429 on create", () => {
     expect(api.flight.peak).toBeLessThanOrEqual(6);
   });
 
+  it("a 429 on a create sent after the queue emptied still gets its job created, after the pause", async () => {
+    // Both jobs are sent at once, so the queue is empty when job-1's 429 puts it back.
+    const api = fakeApi({
+      create: ({ index }) => (index === 1 ? errorAnswer(429, { "retry-after": "3" }) : undefined),
+    });
+    let summary: BatchSummary | undefined;
+    void api
+      .client()
+      .generateMany(namedJobs(2), { concurrency: 2 })
+      .then((done) => (summary = done));
+    await vi.runAllTimersAsync();
+    expect(summary, "the batch never ended").toBeDefined();
+    expect(statuses(summary!)).toEqual(["completed", "completed"]);
+    expect(api.postsPerJob()).toEqual({ "job-0": 1, "job-1": 2 });
+    const [, refused, accepted] = api.sent.filter((sent) => sent.method === "POST");
+    expect(accepted!.at - refused!.at).toBeGreaterThanOrEqual(3_000);
+  });
+
   it("stops sending creates when the gateway asks for a longer pause than the SDK waits; started jobs finish", async () => {
     const api = fakeApi({
       create: ({ index }) => (index === 1 ? errorAnswer(429, { "retry-after": "120" }) : undefined),
