@@ -95,7 +95,7 @@ async function killAndResume(start: () => Promise<FaultyGateway>): Promise<void>
 
   let killed = 0;
   for (let attempt = 0; attempt < KILLS; attempt++) {
-    const target = journalLines() + 20 + Math.floor(random() * 200);
+    const target = journalLines() + 20 + Math.floor(random() * 150); // a full run writes about 800 lines
     const run = startBatch(gateway.url);
     let exited = false;
     void run.exit.then(() => (exited = true));
