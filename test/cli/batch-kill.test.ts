@@ -2,6 +2,7 @@
 // every kind of request, the CLI (dist/cli.js) killed with SIGKILL at random moments and rerun
 // with the same command, then rerun with --retry-unknown for the jobs its journal says may exist,
 // until every video is saved. The gateway is a parameter: any core behind the fault injector.
+// And a SIGTERM, which stops the run the way Ctrl-C does.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -12,7 +13,13 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { JournalEvent } from "../../src/index.js";
 import { createFileJournal } from "../../src/node.js";
-import { type Faults, type FaultyGateway, seededRandom, startFaultyGateway } from "../support/faulty-gateway.js";
+import {
+  type Faults,
+  type FaultyGateway,
+  quickTasks,
+  seededRandom,
+  startFaultyGateway,
+} from "../support/faulty-gateway.js";
 import { eventually } from "../support/harness.js";
 import { API_KEY } from "../support/scripted-fetch.js";
 
@@ -151,6 +158,26 @@ async function killAndResume(start: () => Promise<FaultyGateway>): Promise<void>
   expect((await readdir(join(work, "videos"))).filter((entry) => !entry.endsWith(".mp4"))).toEqual([]);
   expect(existsSync(join(work, "jobs.journal.jsonl.lock"))).toBe(false);
 }
+
+describe("SIGTERM", () => {
+  it("stops sending, keeps the created ids in the journal, prints the command to resume; exit 130", async () => {
+    gateway = await startFaultyGateway({ seed: SEED, core: (url) => quickTasks(url, 60_000) });
+    const lines = Array.from({ length: 40 }, (_, index) =>
+      JSON.stringify({ name: `job-${index}`, prompt: `job ${index}` }),
+    );
+    await writeFile(join(work, "jobs.jsonl"), `${lines.join("\n")}\n`);
+    const run = startBatch(gateway.url);
+    await eventually(() => journalText().includes('"created"'), 10_000, "a created event");
+    run.child.kill("SIGTERM");
+    expect(await run.exit).toBe(130);
+    expect(run.stderr()).toMatch(
+      /Stopped\. Created tasks keep their ids in jobs\.journal\.jsonl; resume with: kling-video batch jobs\.jsonl --out-dir videos /,
+    );
+    const created = (await readJournal()).flatMap((event) => (event.type === "created" ? [event.taskId] : []));
+    expect(created.sort()).toEqual(gateway.made.map((task) => task.taskId).sort());
+    expect(existsSync(join(work, "jobs.journal.jsonl.lock"))).toBe(false);
+  });
+});
 
 describe("kill -9 and resume, under faults", () => {
   it(`${JOBS} jobs, ${KILLS} kills: each job created once (may-exist ones at most once more per retry), every task id kept, every file whole`, () =>
