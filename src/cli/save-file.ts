@@ -3,11 +3,11 @@
 // name (a planted file or link there makes it fail, never followed), renamed over --out only once
 // complete, and removed whenever the download does not complete.
 import { createHash, randomBytes } from "node:crypto";
-import { once } from "node:events";
 import { createReadStream } from "node:fs";
 import { open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "./exit-codes.js";
+import { fileWriter } from "./file-writer.js";
 import { collectShortLivedGarbage } from "./memory.js";
 import { formatBytes } from "./text.js";
 
@@ -54,8 +54,6 @@ export interface SavedFile {
   sha256?: string;
 }
 
-/** Bytes the file system gets in one write at most; the download reads on while a write is under way. */
-const WRITE_BUFFER_BYTES = 1024 * 1024;
 /** Downloaded bytes between two collections of the chunks already written (see memory.ts). */
 const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
 
@@ -69,30 +67,22 @@ export async function saveBody(
   const file = await open(partial, "wx");
   options.partialFiles?.add(partial);
   const hash = options.hash ? createHash("sha256") : undefined;
+  const writer = fileWriter(file.fd);
   let bytes = 0;
   const reader = body.getReader();
   const stop = () => void reader.cancel().catch(() => undefined);
   options.signal.addEventListener("abort", stop, { once: true });
-  // The stream owns the file from here: it closes it once ended or destroyed.
-  const out = file.createWriteStream({ highWaterMark: WRITE_BUFFER_BYTES });
-  const closed = new Promise<void>((resolve) => out.once("close", () => resolve()));
   try {
-    // A read loop into a file stream, not pipeline(Readable.fromWeb(...)): two stream layers fewer per chunk.
-    let writeError: unknown;
-    out.once("error", (error) => {
-      writeError = error;
-      stop();
-    });
     let uncollected = 0;
     for (;;) {
       const { done, value } = await reader.read();
-      // A cancelled read ends like a finished one: the signal and the write error tell them apart.
+      // A cancelled read ends like a finished one: the signal tells them apart.
       options.signal.throwIfAborted();
-      if (writeError) throw writeError;
       if (done) break;
       bytes += value.byteLength;
       hash?.update(value);
-      if (!out.write(value)) await once(out, "drain");
+      const full = writer.write(value);
+      if (full) await full;
       options.onBytes(bytes);
       uncollected += value.byteLength;
       if (uncollected >= COLLECT_EVERY_BYTES) {
@@ -100,10 +90,8 @@ export async function saveBody(
         collectShortLivedGarbage();
       }
     }
-    await new Promise<void>((resolve, reject) =>
-      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-    );
-    await closed;
+    await writer.drain();
+    await file.close();
     const sha256 = hash?.digest("hex");
     if (!options.force && (await stat(target).catch(() => undefined))) {
       if (sha256 === undefined || (await fileSha256(target)) !== sha256)
@@ -120,8 +108,8 @@ export async function saveBody(
     });
   } finally {
     options.signal.removeEventListener("abort", stop);
-    out.destroy();
-    await closed;
+    await writer.settle(); // never close a file with a write still under way
+    await file.close().catch(() => undefined);
     await rm(partial, { force: true });
     options.partialFiles?.delete(partial);
   }
