@@ -6,11 +6,12 @@ BIN := node_modules/.bin
 INSTALLED := node_modules/.installed
 SPEC_SOURCES := $(shell find openapi -name '*.yaml') redocly.yaml scripts/bundle.mjs scripts/code-samples.mjs scripts/request-fields.mjs
 SOURCES := $(shell find src -name '*.ts')
-GENERATED := generated/openapi.yaml generated/schema.d.ts generated/validate-request.js generated/request-fields.js assets/sample-video.js
+GENERATED := generated/openapi.yaml generated/schema.d.ts generated/validate-request.js generated/request-fields.js \
+  generated/examples.js assets/sample-video.js
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: help install lint bundle generate check-generated typecheck docs serve serve-static test build bench fuzz conformance clean
+.PHONY: help install lint bundle generate check-generated typecheck docs serve serve-static test vitest build bench fuzz conformance clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/' | expand -t 18
@@ -30,11 +31,12 @@ generated/openapi.yaml: $(INSTALLED) $(SPEC_SOURCES)
 
 bundle: generated/openapi.yaml ## bundle the split spec into generated/openapi.yaml
 
-generate: bundle ## bundle, then generate the types, the request validator and the field table into generated/
+generate: bundle ## bundle, then generate the types, the request validator, the field table and the mock's examples into generated/
 	$(BIN)/openapi-typescript generated/openapi.yaml -o generated/schema.d.ts \
 	  --default-non-nullable false -c scripts/openapi-typescript.redocly.yaml
 	node scripts/generate-validator.mjs generated/openapi.yaml generated/validate-request.js
 	node scripts/generate-fields.mjs generated/openapi.yaml generated/request-fields.js
+	node scripts/generate-examples.mjs generated/openapi.yaml generated/examples.js
 	node scripts/embed-sample-video.mjs assets/sample.mp4 assets/sample-video.js
 
 check-generated: $(INSTALLED) ## regenerate from scratch and fail if generated/ differs from git
@@ -46,7 +48,7 @@ check-generated: $(INSTALLED) ## regenerate from scratch and fail if generated/ 
 typecheck: $(INSTALLED) ## tsc --noEmit over src, test and scripts
 	$(BIN)/tsc --noEmit -p tsconfig.json
 
-build: dist/index.js ## compile the package (ESM + .d.ts) and the CLI into dist/ (a no-op when up to date)
+build: dist/index.js dist/docs/index.html ## compile the package (ESM + .d.ts), the CLI and the docs page into dist/ (a no-op when up to date)
 
 dist/index.js: $(INSTALLED) $(SOURCES) $(GENERATED) package.json tsconfig.json tsconfig.build.json scripts/build.mjs
 	node scripts/build.mjs
@@ -54,16 +56,20 @@ dist/index.js: $(INSTALLED) $(SOURCES) $(GENERATED) package.json tsconfig.json t
 
 docs: dist/docs/index.html ## build the self-contained HTML docs into dist/docs/
 
-dist/docs/index.html: generated/openapi.yaml scripts/build-docs.mjs scripts/redocly.mjs
+dist/docs/index.html: dist/index.js generated/openapi.yaml scripts/build-docs.mjs scripts/redocly.mjs
 	node scripts/build-docs.mjs $@
 
-serve: build docs ## stateful mock API (checked by Prism) on 127.0.0.1:4010 and docs on 127.0.0.1:4011
+serve: build ## the stateful mock API behind Prism (which checks every exchange) on 127.0.0.1:4010 (MOCK_PORT), docs on 127.0.0.1:4011 (DOCS_PORT)
 	node scripts/serve.mjs
 
-serve-static: build docs ## Prism's static mock of the spec on 127.0.0.1:4010 (Prefer: code=/example=) and docs
+serve-static: build ## Prism's static mock of the spec on 127.0.0.1:4010 (Prefer: code=/example=), and the docs
 	node scripts/serve.mjs --static
 
-test: $(INSTALLED) lint check-generated typecheck ## lint, drift check, typecheck and the whole vitest suite
+test: $(INSTALLED) ## drift check, then lint, typecheck and the whole vitest suite side by side
+	@$(MAKE) --no-print-directory check-generated
+	@$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck vitest
+
+vitest: $(INSTALLED)
 	$(BIN)/vitest run
 
 conformance: build ## check a real gateway: make conformance BASE_URL=... API_KEY=... TASK_ID=... [CREATE=1]
@@ -72,8 +78,13 @@ conformance: build ## check a real gateway: make conformance BASE_URL=... API_KE
 fuzz: $(INSTALLED) generated/openapi.yaml ## differential fuzzing of SDK validator vs spec vs Prism: make fuzz N=100000
 	FUZZ_RUNS=$(or $(N),20000) $(BIN)/vitest run test/contract/differential.test.ts
 
-bench: build ## benchmarks side by side with their baselines (writes BENCHMARKS.md)
-	node --no-warnings scripts/bench.mjs
+# The SDKs the bundle-size row compares with: the bench's own dev dependencies, never the package's.
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund
+	@touch $@
+
+bench: build bench/node_modules/.installed ## benchmarks beside their baselines (writes BENCHMARKS.md); ONLY=bundle runs one row
+	node --no-warnings scripts/bench.mjs $(if $(ONLY),--only $(ONLY))
 
 clean: ## remove build output (not node_modules)
 	rm -rf dist test-results

@@ -3,10 +3,14 @@
 // dist/node.js, dist/mock/index.js, dist/cli.js). esbuild compiles the sources and the generated
 // runtime code together, split so that every entry shares one copy of the SDK (the CLI included:
 // one HTTP path, not two); tsc writes the declarations (tsconfig.build.json).
-import { rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { build } from "esbuild";
 
-await rm("dist", { recursive: true, force: true, maxRetries: 3 });
+// Everything but the docs page, which `make docs` builds (and the package ships) beside it.
+for (const entry of await readdir("dist").catch(() => [])) {
+  if (entry !== "docs") await rm(join("dist", entry), { recursive: true, force: true, maxRetries: 3 });
+}
 await build({
   entryPoints: {
     index: "src/index.ts",

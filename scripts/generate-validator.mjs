@@ -3,7 +3,8 @@
 // bodies with the spec's own rules and ships no Ajv. Beside it, two tables the SDK words its
 // errors with, keyed by the schema path Ajv reports: the spec's own wording (x-error-message)
 // and the property names a closed object knows (for "did you mean ...?"). Ajv's verbose mode
-// and messages would carry the same at several times the size.
+// and messages would carry the same at several times the size. Ajv's code is then shrunk by a few
+// exact rewrites (shrink() below) that keep every check and every error as Ajv reports it.
 //   node scripts/generate-validator.mjs generated/openapi.yaml generated/validate-request.js
 import { readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -11,9 +12,12 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { build } from "esbuild";
 import { parse } from "yaml";
 
-// Ajv's standalone generator is CommonJS; its default export is the function.
+// Ajv's standalone generator and runtime helpers are CommonJS; the default export is the function.
+const require = createRequire(import.meta.url);
 /** @type {typeof import("ajv/dist/standalone/index.js").default} */
-const standaloneCode = createRequire(import.meta.url)("ajv/dist/standalone").default;
+const standaloneCode = require("ajv/dist/standalone").default;
+/** @type {(text: string) => number} */
+const ucs2length = require("ajv/dist/runtime/ucs2length").default;
 
 const [specPath, outPath] = process.argv.slice(2);
 if (!specPath || !outPath) throw new Error("usage: generate-validator.mjs <bundled spec> <output .js>");
@@ -53,7 +57,10 @@ function wordingTables() {
   const knownKeys = {};
   /** @param {unknown} node @param {string} at */
   const visit = (node, at) => {
-    if (Array.isArray(node)) return node.forEach((item, index) => visit(item, `${at}/${index}`));
+    if (Array.isArray(node)) {
+      for (const [index, item] of node.entries()) visit(item, `${at}/${index}`);
+      return;
+    }
     if (node === null || typeof node !== "object") return;
     const schema = /** @type {Record<string, any>} */ (node);
     const words = schema["x-error-message"];
@@ -83,10 +90,54 @@ const ajv = new Ajv2020({
 ajv.addKeyword("components"); // the container of the schemas, not a validation keyword
 ajv.addSchema({ $id: SPEC_ID, components: { schemas: rulesOnly(spec.components.schemas) } });
 
-const cjs = standaloneCode(ajv, { validateCreateVideoTaskRequest: `${SPEC_ID}#/components/schemas/${ROOT}` });
-// Ajv's standalone output still require()s its runtime helpers: inline them.
+/**
+ * Ajv's standalone code, smaller and the same in effect (test/spec/generated-validator.test.ts
+ * compares its errors with Ajv's): each rewrite must apply, so that a change in Ajv's output
+ * fails here rather than slipping through unshrunk or half rewritten.
+ * @param {string} code
+ */
+function shrink(code) {
+  /** @param {RegExp} pattern @param {string | ((...match: string[]) => string)} replacement */
+  const rewrite = (pattern, replacement) => {
+    const before = code;
+    code = code.replace(pattern, /** @type {any} */ (replacement));
+    if (code === before) throw new Error(`generate-validator: Ajv's output no longer matches ${pattern}`);
+  };
+  // Ajv 2020 tracks evaluated properties for unevaluatedProperties/Items, which the spec does not use.
+  if (/"(unevaluatedProperties|unevaluatedItems|\$dynamicRef)"/.test(JSON.stringify(spec.components.schemas)))
+    throw new Error("generate-validator: the spec uses unevaluated*/$dynamicRef: drop the evaluated-tracking rewrites");
+  rewrite(
+    /const evaluated0 = (validate\d+)\.evaluated;if\(evaluated0\.dynamicProps\)\{evaluated0\.props = undefined;\}if\(evaluated0\.dynamicItems\)\{evaluated0\.items = undefined;\}/g,
+    "",
+  );
+  rewrite(/(validate\d+)\.evaluated = \{[^{}]*\};/g, "");
+  rewrite(/if\(_valid\d+\)\{var props\d+ = \{\};(props\d+\.\w+ = true;)+\}/g, "");
+  // Only instancePath is read; the other context Ajv passes along serves keywords the spec does not use.
+  rewrite(
+    /\{instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors=\{\}\}=\{\}/g,
+    '{instancePath=""}={}',
+  );
+  rewrite(/,parentData:\w+(\[\w+\])?,parentDataProperty:[^,]+,rootData,dynamicAnchors\}/g, "}");
+  // Each error in one statement: appended to the list, created when it is the first.
+  const object = String.raw`\{(?:[^{}"]|"(?:[^"\\]|\\.)*"|\{(?:[^{}"]|"(?:[^"\\]|\\.)*")*\})*\}`;
+  rewrite(
+    new RegExp(
+      String.raw`const (err\d+) = (${object});if\(vErrors === null\)\{vErrors = \[\1\];\}else \{vErrors\.push\(\1\);\}`,
+      "g",
+    ),
+    (_, _name, error) => `(vErrors ??= []).push(${error});`,
+  );
+  // The one runtime helper the spec needs (string length in code points), as source instead of a require().
+  rewrite(/require\("ajv\/dist\/runtime\/ucs2length"\)\.default/, ucs2length.toString());
+  for (const leftover of ["evaluated", "props0", "rootData", "dynamicAnchors", "vErrors === null){", "require("])
+    if (code.includes(leftover)) throw new Error(`generate-validator: "${leftover}" is left after shrinking`);
+  return code;
+}
+
+const code = shrink(standaloneCode(ajv, { validateCreateVideoTaskRequest: `${SPEC_ID}#/components/schemas/${ROOT}` }));
+// esbuild lays the code out readably and drops the schema constants nothing reads.
 const bundled = await build({
-  stdin: { contents: cjs, resolveDir: process.cwd(), sourcefile: "validate-request.cjs" },
+  stdin: { contents: code, resolveDir: process.cwd(), sourcefile: "validate-request.js" },
   bundle: true,
   format: "esm",
   platform: "neutral",

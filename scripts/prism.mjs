@@ -4,7 +4,7 @@
 // project starts Prism: the test setup, the suites that need another mode, and `make conformance`.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const PRISM_CLI = createRequire(import.meta.url).resolve("@stoplight/prism-cli/dist/index.js");
@@ -17,8 +17,9 @@ export const BUNDLED_SPEC = fileURLToPath(new URL("../generated/openapi.yaml", i
  * @property {string[]} [args] extra flags: ["-d", "--seed", "1"], ["--errors"], ...
  * @property {string} [spec] defaults to the bundled spec
  * @property {number} [readyTimeoutMs]
- * @property {number} [port] a fixed port (default: a free one)
+ * @property {number} [port] a fixed port (default: a free one); refused at once when it is taken
  * @property {boolean} [echo] also print Prism's log to this process's stdout
+ * @property {(line: string) => void} [onLine] called with each line Prism prints
  *
  * @typedef {object} PrismServer
  * @property {string} url
@@ -63,6 +64,31 @@ export function freePort() {
   });
 }
 
+/**
+ * Resolves when nothing listens on 127.0.0.1:`port`; otherwise rejects with an error whose code is
+ * EADDRINUSE and whose message names `what` the port is for.
+ * @param {number} port @param {string} what
+ * @returns {Promise<void>}
+ */
+export function checkPortFree(port, what) {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", (/** @type {NodeJS.ErrnoException} */ error) =>
+      reject(
+        Object.assign(
+          new Error(
+            error.code === "EADDRINUSE"
+              ? `127.0.0.1:${port} (${what}) is already in use: stop what holds it, or choose another port`
+              : `127.0.0.1:${port} (${what}) cannot be used: ${error.message}`,
+          ),
+          { code: error.code },
+        ),
+      ),
+    );
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
+  });
+}
+
 /** @param {PrismOptions} [options] @returns {Promise<PrismServer>} */
 export async function startPrism(options = {}) {
   const mode = options.mode ?? "mock";
@@ -71,6 +97,7 @@ export async function startPrism(options = {}) {
     options.spec ?? BUNDLED_SPEC,
     ...(mode === "proxy" ? [/** @type {string} */ (options.upstream)] : []),
   ];
+  if (options.port !== undefined) await checkPortFree(options.port, "Prism's port");
   const port = options.port ?? (await freePort());
   const child = spawn(
     process.execPath,
@@ -82,11 +109,19 @@ export async function startPrism(options = {}) {
   );
   running.add(child);
   let output = "";
-  child.stdout?.on("data", (chunk) => {
+  let partial = "";
+  /** @param {Buffer} chunk */
+  const collect = (chunk) => {
     output += chunk.toString();
+    const lines = (partial + chunk.toString()).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) options.onLine?.(line);
+  };
+  child.stdout?.on("data", (chunk) => {
+    collect(chunk);
     if (options.echo) process.stdout.write(chunk);
   });
-  child.stderr?.on("data", (chunk) => (output += chunk.toString()));
+  child.stderr?.on("data", collect);
   /** @type {Promise<void>} */
   const exited = new Promise((resolve) => child.once("exit", () => resolve()));
   exited.then(() => running.delete(child));
@@ -99,7 +134,7 @@ export async function startPrism(options = {}) {
     clearTimeout(timer);
   };
   try {
-    await waitUntilAnswering(url, child, options.readyTimeoutMs ?? 30_000);
+    await waitUntilListening(port, child, options.readyTimeoutMs ?? 30_000);
   } catch (error) {
     await stop();
     throw new Error(`Prism did not start: ${/** @type {Error} */ (error).message}\n${output}`);
@@ -107,18 +142,29 @@ export async function startPrism(options = {}) {
   return { url, output: () => output, stop };
 }
 
-/** @param {string} url @param {import("node:child_process").ChildProcess} child @param {number} timeoutMs */
-async function waitUntilAnswering(url, child, timeoutMs) {
+/**
+ * Waits until Prism accepts connections. A bare TCP connection, not a request: Prism would log
+ * any request to a path outside the spec as an error.
+ * @param {number} port @param {import("node:child_process").ChildProcess} child @param {number} timeoutMs
+ */
+async function waitUntilListening(port, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
-    try {
-      // Any HTTP answer means the server is up (an unknown path gives 404).
-      await fetch(`${url}/__ready`, { signal: AbortSignal.timeout(1000) });
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 150));
-    }
+    if (await accepts(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 150));
   }
-  throw new Error(`no answer from ${url} within ${timeoutMs} ms`);
+  throw new Error(`nothing listening on 127.0.0.1:${port} within ${timeoutMs} ms`);
+}
+
+/** @param {number} port @returns {Promise<boolean>} */
+function accepts(port) {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
 }

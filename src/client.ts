@@ -2,19 +2,17 @@
 // on top of openapi-fetch (exposed as `raw`) and the SDK's transport (key, timeouts, retries).
 import createClient, { type Client } from "openapi-fetch";
 import type { BatchJob, BatchSummary, GenerateManyOptions } from "./batch/types.js";
-import { checkDownloadable, videoSource } from "./download.js";
+import { apiErrorFrom } from "./error-response.js";
 import {
   APIConnectionError,
   APIError,
   APIUserAbortError,
-  apiErrorFrom,
   InvalidOptionError,
   InvalidResponseError,
   KlingVideoError,
+  TASK_MAY_EXIST_NOTE,
   VideoRequestValidationError,
-  VideoUrlExpiredError,
 } from "./errors.js";
-import { isImageBytes } from "./image-bytes.js";
 import {
   checkApiKey,
   checkBaseUrl,
@@ -28,7 +26,7 @@ import { DEFAULTS } from "./policy.js";
 import { createRedactor, type Redactor } from "./redact.js";
 import { taskFromBody } from "./task.js";
 import { type Fetch, type RequestOptions, type SendOptions, Transport } from "./transport.js";
-import type { CreateVideoTaskInput, CreateVideoTaskRequest, LegacyTask, paths, VideoTask } from "./types.js";
+import type { CreateVideoTaskInput, CreateVideoTaskRequest, paths, VideoTask } from "./types.js";
 import { type WaitOptions, waitForTask, withTaskId } from "./wait.js";
 
 export interface VideoClientOptions {
@@ -143,7 +141,12 @@ export class VideoClient {
 
   /** The task's current state, from whichever task route the gateway serves. */
   async retrieve(taskId: string, options: RequestOptions = {}): Promise<VideoTask> {
-    return (await this.#poll(checkTaskId(taskId), options)).task;
+    const id = checkTaskId(taskId);
+    try {
+      return (await this.#poll(id, options)).task;
+    } catch (error) {
+      throw withTaskId(error, id);
+    }
   }
 
   /** Polls until the task is completed (returned) or failed (VideoTaskFailedError), within a deadline. */
@@ -195,28 +198,21 @@ export class VideoClient {
   async download(taskOrId: VideoTask | string, options: RequestOptions = {}): Promise<Response> {
     const task = typeof taskOrId === "string" ? await this.retrieve(taskOrId, options) : taskOrId;
     try {
-      checkDownloadable(task);
-      const source = videoSource(task, this.#base);
-      let response: Response;
-      let errorBody: unknown;
-      if (source) {
-        response = await this.#send(new Request(source.url, { signal: options.signal }), options, {
-          read: "stream",
-          authorize: source.gateway,
-        });
-        if (!response.ok) errorBody = await response.text();
-      } else {
-        ({ response, error: errorBody } = await this.raw.GET("/v1/videos/{task_id}/content", {
-          params: { path: { task_id: checkTaskId(task.id) } },
-          parseAs: "stream",
-          signal: options.signal,
-          fetch: (sent: Request) => this.#send(sent, options, { read: "stream" }),
-        }));
-      }
-      if (response.ok) return response;
-      if (source && !source.gateway && [403, 404, 410].includes(response.status))
-        throw new VideoUrlExpiredError(response.status);
-      throw this.#errorFrom(response, errorBody);
+      // Loaded on first use: apps that play video_url themselves never carry it.
+      const { downloadVideo } = await import("./download.js");
+      return await downloadVideo(task, {
+        base: this.#base,
+        send: (url, authorize) =>
+          this.#send(new Request(url, { signal: options.signal }), options, { read: "stream", authorize }),
+        contentRoute: (taskId) =>
+          this.raw.GET("/v1/videos/{task_id}/content", {
+            params: { path: { task_id: checkTaskId(taskId) } },
+            parseAs: "stream",
+            signal: options.signal,
+            fetch: (sent: Request) => this.#send(sent, options, { read: "stream" }),
+          }),
+        errorFrom: (response, body) => this.#errorFrom(response, body),
+      });
     } catch (error) {
       throw withTaskId(error, task.id);
     }
@@ -255,29 +251,23 @@ export class VideoClient {
   }
 
   async #poll(taskId: string, options: RequestOptions): Promise<{ task: VideoTask; headers: Headers }> {
-    if (!this.#legacyRoute) {
-      const { data, error, response } = await this.raw.GET("/v1/videos/{task_id}", {
+    const get = (path: "/v1/videos/{task_id}" | "/v1/video/generations/{task_id}") =>
+      this.raw.GET(path, {
         params: { path: { task_id: taskId } },
         parseAs: "text",
         signal: options.signal,
         fetch: (sent: Request) => this.#send(sent, options, { read: "json" }),
       });
+    if (!this.#legacyRoute) {
+      const { data, error, response } = await get("/v1/videos/{task_id}");
       if (!isRouteMissing(response, error))
         return { task: taskFromBody(this.#parsed(data, error, response), response), headers: response.headers };
       this.#legacyRoute = true; // an older new-api: only GET /v1/video/generations/{task_id} exists
     }
-    const { data, error, response } = await this.raw.GET("/v1/video/generations/{task_id}", {
-      params: { path: { task_id: taskId } },
-      parseAs: "text",
-      signal: options.signal,
-      fetch: (sent: Request) => this.#send(sent, options, { read: "json" }),
-    });
-    const envelope = this.#parsed(data, error, response) as { data?: LegacyTask } | undefined;
-    if (!envelope?.data || typeof envelope.data !== "object" || typeof envelope.data.task_id !== "string") {
-      throw new InvalidResponseError(`The gateway answered ${response.status} without a task`, response);
-    }
-    const { fromLegacyTask } = await import("./legacy-task.js");
-    return { task: fromLegacyTask(envelope.data), headers: response.headers };
+    const { data, error, response } = await get("/v1/video/generations/{task_id}");
+    const envelope = this.#parsed(data, error, response);
+    const { taskFromLegacyBody } = await import("./legacy-task.js");
+    return { task: taskFromLegacyBody(envelope, response), headers: response.headers };
   }
 }
 
@@ -313,13 +303,15 @@ function markTaskMayExist(error: unknown): unknown {
         (error instanceof APIError && (error.status >= 500 || error.status === 408));
   if (reached) {
     error.taskMayExist = true;
-    error.message +=
-      ". A task may have been created, and billed, without its id reaching you: check the gateway's task log before creating it again";
+    error.message += `. ${TASK_MAY_EXIST_NOTE}`;
   }
   return error;
 }
 
-/** Whether an image is given as bytes (sent as a data: URI, by images.ts, loaded only then). */
+/**
+ * Whether an image is given as bytes (sent as a data: URI by images.ts, loaded only then). Not
+ * image-bytes.ts: a bundler would then load it, and the chunk it shares with images.ts, up front.
+ */
 function hasImageBytes(body: CreateVideoTaskInput): boolean {
   const isBytes = (value: unknown) =>
     value instanceof Uint8Array || (typeof Blob !== "undefined" && value instanceof Blob);

@@ -1,6 +1,11 @@
 // Error classes a caller can `instanceof`. None of them ever holds the API key: they are built
 // from what the server sent (redacted by the transport) and the SDK's own words.
+import { errorFields, requestIdOf } from "./error-fields.js";
 import type { VideoTask, VideoTaskError } from "./types.js";
+
+/** What an error says when a create failed after the gateway may have received it (taskMayExist). */
+export const TASK_MAY_EXIST_NOTE =
+  "A task may have been created, and billed, without its id reaching you: check the gateway's task log (or its dashboard) before creating it again";
 
 /** Base class of every error the SDK throws. */
 export class KlingVideoError extends Error {
@@ -39,8 +44,12 @@ export interface ApiErrorDetails {
   message: string;
 }
 
-/** The gateway answered with an error status (or a redirect, which API requests never follow). */
+/**
+ * The gateway answered with an error status (or a redirect, which API requests never follow).
+ * A subclass with a static `status` is what that status becomes (error-response.ts).
+ */
 export class APIError extends KlingVideoError {
+  static readonly status: number | undefined;
   override name = "APIError";
   readonly status: number;
   /** The machine-readable reason, from either error shape: "insufficient_user_quota", "task_not_exist"... */
@@ -74,25 +83,39 @@ export class APIError extends KlingVideoError {
 }
 
 export class BadRequestError extends APIError {
+  /** The status it stands for. */
+  static override readonly status = 400;
   override name = "BadRequestError";
 }
 export class AuthenticationError extends APIError {
+  /** The status it stands for. */
+  static override readonly status = 401;
   override name = "AuthenticationError";
 }
 export class PermissionDeniedError extends APIError {
+  /** The status it stands for. */
+  static override readonly status = 403;
   override name = "PermissionDeniedError";
 }
 /** No such task (a 404, or new-api's 400 `task_not_exist`), or an API path the gateway does not serve. */
 export class NotFoundError extends APIError {
+  /** The status it stands for. */
+  static override readonly status = 404;
   override name = "NotFoundError";
 }
 export class UnprocessableEntityError extends APIError {
+  /** The status it stands for. */
+  static override readonly status = 422;
   override name = "UnprocessableEntityError";
 }
 export class RateLimitError extends APIError {
+  /** The status it stands for. */
+  static override readonly status = 429;
   override name = "RateLimitError";
 }
 export class InternalServerError extends APIError {
+  /** The status it stands for (and every 5xx). */
+  static override readonly status = 500;
   override name = "InternalServerError";
 }
 
@@ -211,70 +234,6 @@ export class VideoUrlExpiredError extends KlingVideoError {
     );
     this.status = status;
   }
-}
-
-const CLASS_BY_STATUS: Record<number, typeof APIError> = {
-  400: BadRequestError,
-  401: AuthenticationError,
-  403: PermissionDeniedError,
-  404: NotFoundError,
-  422: UnprocessableEntityError,
-  429: RateLimitError,
-};
-
-/** new-api answers an unknown task id with 400 and this code (controller/relay.go). */
-const TASK_NOT_FOUND_CODE = "task_not_exist";
-
-/** The right APIError subclass for an error response, with a short message even for HTML bodies. */
-export function apiErrorFrom(status: number, headers: Headers, body: unknown): APIError {
-  const code = errorFields(body).code;
-  const ErrorClass =
-    code === TASK_NOT_FOUND_CODE
-      ? NotFoundError
-      : status >= 500
-        ? InternalServerError
-        : (CLASS_BY_STATUS[status] ?? APIError);
-  const redirect =
-    status >= 300 && status < 400
-      ? ` (a redirect to ${headers.get("location") ?? "an unknown place"}; API requests do not follow redirects: check baseUrl)`
-      : "";
-  return new ErrorClass({ status, headers, body, message: `${status} ${describeBody(body)}${redirect}` });
-}
-
-/** The server's words, from either error shape or a bare page, in at most 200 characters. */
-export function describeBody(body: unknown): string {
-  const message = errorFields(body).message;
-  if (typeof message === "string" && message.trim()) return clip(message.trim());
-  if (typeof body !== "string" || !body.trim()) return "(no error message in the response)";
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
-  if (title) return `${clip(title)} (HTML error page)`;
-  // [^<>] stops each match at the next "<": linear time, even for a body of nothing but "<".
-  return clip(
-    body
-      .replace(/<[^<>]*>/g, " ")
-      .replace(/\s+/g, " ")
-      .trim(),
-  );
-}
-
-const clip = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
-
-/**
- * The fields of either error shape gateways send: OpenAI's `{error: {message, type, code, param}}`
- * (new-api's auth and channel errors), or new-api's task errors `{code, message, data}`; also
- * `{message}` and problem+json `{detail, title}`.
- */
-function errorFields(body: unknown): Record<string, unknown> {
-  if (!body || typeof body !== "object") return {};
-  const fields = body as Record<string, unknown>;
-  const inner = fields.error;
-  if (inner && typeof inner === "object") return inner as Record<string, unknown>;
-  if (typeof inner === "string") return { message: inner };
-  return { code: fields.code, message: fields.message ?? fields.detail ?? fields.title };
-}
-
-function requestIdOf(headers: Headers): string | null {
-  return headers.get("x-request-id") ?? headers.get("x-oneapi-request-id");
 }
 
 function stringOrNull(value: unknown): string | null {

@@ -15,27 +15,7 @@ export type {
 } from "./batch/types.js";
 export type { GenerateOptions, RequestOptions, VideoClientOptions } from "./client.js";
 export { createVideoClient, VideoClient } from "./client.js";
-export type { ValidationIssue } from "./errors.js";
-export {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-  AuthenticationError,
-  BadRequestError,
-  InternalServerError,
-  InvalidOptionError,
-  InvalidResponseError,
-  KlingVideoError,
-  NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
-  UnprocessableEntityError,
-  VideoRequestValidationError,
-  VideoTaskFailedError,
-  VideoUrlExpiredError,
-  WaitTimeoutError,
-} from "./errors.js";
+export * from "./errors.js";
 export { imageToDataUri } from "./images.js";
 export { DEFAULTS } from "./policy.js";
 export { taskProgress, timestampMs } from "./task.js";

@@ -1,5 +1,6 @@
 // The older new-api task route (GET /v1/video/generations/{task_id}) read as a VideoTask. Loaded
 // only when a gateway turns out to serve nothing newer.
+import { InvalidResponseError } from "./errors.js";
 import { taskProgress } from "./task.js";
 import type { LegacyTask, LegacyTaskStatus, VideoStatus, VideoTask } from "./types.js";
 
@@ -14,8 +15,16 @@ const STATUS_OF: Record<LegacyTaskStatus, VideoStatus> = {
   UNKNOWN: "unknown",
 };
 
+/** The task in a 2xx answer of the older route: `{ data: LegacyTask }`. */
+export function taskFromLegacyBody(body: unknown, response: { status: number; headers: Headers }): VideoTask {
+  const record = (body as { data?: LegacyTask } | undefined)?.data;
+  if (!record || typeof record !== "object" || typeof record.task_id !== "string")
+    throw new InvalidResponseError(`The gateway answered ${response.status} without a task`, response);
+  return fromLegacyTask(record);
+}
+
 /** A task record from the older route (GET /v1/video/generations/{task_id}) as a VideoTask. */
-export function fromLegacyTask(record: LegacyTask): VideoTask {
+function fromLegacyTask(record: LegacyTask): VideoTask {
   const status = STATUS_OF[record.status] ?? "unknown";
   // Before 2026 the video's URL was in fail_reason on success; since then result_url repeats
   // fail_reason on failure: only a success's URL is a video.

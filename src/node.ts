@@ -1,7 +1,11 @@
-// kling-video/node: helpers that need Node's file system (image files, the batch journal file),
-// kept out of the browser entry.
+// kling-video/node: what needs Node itself (its file system, node:http): image files, the batch
+// journal file, the mock server. Kept out of the browser entry.
 import { readFile } from "node:fs/promises";
 import { imageToDataUri } from "./images.js";
+
+export { FLAVOR_HEADER, MOCK_FLAVORS, type MockFlavor } from "./mock/flavors.js";
+export { MOCK_SCENARIOS, type MockScenario, SCENARIO_HEADER } from "./mock/scenarios.js";
+export { type MockRequestLog, type MockServer, type MockServerOptions, startMockServer } from "./mock/server.js";
 
 /**
  * A local image file as the data: URI `image` and `last_image` accept. The type is read from

@@ -3,11 +3,11 @@
 // bounded reads, no redirects for authorised requests, and retries as policy.ts decides.
 // Everything else (URLs, paths, bodies) is openapi-fetch's job.
 import { readText } from "./body.js";
+import { apiErrorFrom } from "./error-response.js";
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIUserAbortError,
-  apiErrorFrom,
   InvalidOptionError,
   InvalidResponseError,
   KlingVideoError,
@@ -111,15 +111,14 @@ export class Transport {
         await sleep(delay, signal);
       } catch {
         // Paused after an answer that proves nothing was done (or a GET): nothing is in flight.
-        throw new APIUserAbortError("Request aborted by the caller", { cause: signal.reason, notSent: true });
+        throw aborted(signal, true);
       }
     }
   }
 
   /** One attempt, bounded by the timeout and the caller's signal; connection failures become SDK errors. */
   async #attempt(url: string, init: RequestInit, signal: AbortSignal, options: SendOptions): Promise<Response> {
-    if (signal.aborted)
-      throw new APIUserAbortError("Request aborted by the caller", { cause: signal.reason, notSent: true });
+    if (signal.aborted) throw aborted(signal, true);
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs;
     const controller = new AbortController();
     let timedOut = false;
@@ -164,7 +163,7 @@ export class Transport {
       return new Response(rebuilt, { status: response.status, statusText: response.statusText, headers });
     } catch (error) {
       if (error instanceof KlingVideoError) throw error;
-      if (signal.aborted) throw new APIUserAbortError("Request aborted by the caller", { cause: signal.reason });
+      if (signal.aborted) throw aborted(signal, false);
       if (timedOut) throw new APIConnectionTimeoutError(`Request timed out after ${timeoutMs} ms`, { cause: error });
       const notSent = !answered && hasCode(error, NOT_SENT_CODES);
       const stage = answered ? "while reading the response" : "before a response arrived";
@@ -180,6 +179,9 @@ export class Transport {
     }
   }
 }
+
+const aborted = (signal: AbortSignal, notSent: boolean) =>
+  new APIUserAbortError("Request aborted by the caller", { cause: signal.reason, notSent });
 
 /** For a POST that may have reached the server, say so: the caller must not blindly create again. */
 function explainUnsent(error: APIConnectionError, method: string): APIConnectionError {

@@ -10,6 +10,7 @@ import {
   InvalidResponseError,
   KlingVideoError,
   PermissionDeniedError,
+  TASK_MAY_EXIST_NOTE,
   taskProgress,
   VideoRequestValidationError,
   VideoTaskFailedError,
@@ -32,9 +33,7 @@ export interface Failure {
   json: Record<string, unknown>;
 }
 
-const MAY_EXIST_HINT =
-  "A task may have been created, and billed, without its id reaching you: check the gateway's task log " +
-  "(or its dashboard) before creating it again.";
+const MAY_EXIST_HINT = `${TASK_MAY_EXIST_NOTE}.`;
 
 /** A failure's lines for stderr: an error's first line says who is speaking, as Unix commands do. */
 export function failureLines(failure: Failure): string[] {
@@ -168,9 +167,10 @@ function apiErrorText(error: APIError): string {
   return `${error.status || "a redirect"}${code}: ${text}${requestId}`;
 }
 
-/** The SDK's message without its "may exist" sentence, which the CLI says in its own words. */
+/** The SDK's message without its "may exist" sentence, which the CLI gives a line of its own. */
 function sdkText(error: Error): string {
-  return error.message.replace(/\. A task may have been created, and billed.*$/s, "");
+  const note = `. ${TASK_MAY_EXIST_NOTE}`;
+  return error.message.endsWith(note) ? error.message.slice(0, -note.length) : error.message;
 }
 
 /** The connection failure's cause in a word (ECONNREFUSED) when it has one, else the SDK's words. */

@@ -1,6 +1,6 @@
-// MSW request handlers over the mock gateway, typed from the spec's generated types.
+// MSW request handlers over the mock gateway: one per operation of the spec, and the videos.
 import { type HttpHandler, http } from "msw";
-import type { CreateVideoTaskRequest, ErrorResponse, VideoTask } from "../types.js";
+import { OPERATIONS } from "../../generated/examples.js";
 import { createMockGateway, MOCK_VIDEO_PATH, type MockGatewayOptions } from "./gateway.js";
 
 export interface VideoMockHandlerOptions extends MockGatewayOptions {
@@ -9,17 +9,18 @@ export interface VideoMockHandlerOptions extends MockGatewayOptions {
 }
 
 /**
- * Handlers for `setupWorker(...)` (browser) or `setupServer(...)` (Node):
- * `POST /v1/video/generations`, `GET /v1/videos/:taskId`, and the mock's video files.
+ * Handlers for `setupWorker(...)` (browser) or `setupServer(...)` (Node): every operation of the
+ * spec, and the mock's video files. A dropped connection (the "drop" scenario) is a network error.
  */
 export function videoMockHandlers(options: VideoMockHandlerOptions = {}): HttpHandler[] {
   const gateway = createMockGateway(options);
   const base = options.baseUrl?.replace(/\/+$/, "") ?? "*";
-  const answer = async ({ request }: { request: Request }) =>
-    (await gateway.handle(request)) ?? new Response(null, { status: 404 });
+  // Every handler answers (the gateway knows each path it is given).
+  const answer = async ({ request }: { request: Request }) => (await gateway.handle(request)) ?? undefined;
   return [
-    http.post<never, CreateVideoTaskRequest, VideoTask | ErrorResponse>(`${base}/v1/video/generations`, answer),
-    http.get<{ taskId: string }, never, VideoTask | ErrorResponse>(`${base}/v1/videos/:taskId`, answer),
+    ...Object.values(OPERATIONS).map(({ method, path }) =>
+      http[method.toLowerCase() as Lowercase<typeof method>](`${base}${path.replace(/\{(\w+)\}/g, ":$1")}`, answer),
+    ),
     http.get(`${base}${MOCK_VIDEO_PATH}:file`, answer),
   ];
 }

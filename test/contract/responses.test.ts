@@ -37,9 +37,10 @@ function expectConforming(path: string, method: string, received: { status: numb
   expect(received.length).toBeGreaterThan(0);
   for (const { status, body } of received) {
     const validate = responseValidator(path, method, status);
-    expect(validate(body), `${method} ${path} ${status} ${JSON.stringify(body)}: ${JSON.stringify(validate.errors)}`).toBe(
-      true,
-    );
+    expect(
+      validate(body),
+      `${method} ${path} ${status} ${JSON.stringify(body)}: ${JSON.stringify(validate.errors)}`,
+    ).toBe(true);
   }
 }
 

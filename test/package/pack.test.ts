@@ -111,7 +111,6 @@ describe("the packed package", () => {
   });
 
   it.concurrent.each([
-    ["NodeNext", { module: "NodeNext", moduleResolution: "NodeNext" }],
     ["node16", { module: "Node16", moduleResolution: "Node16" }],
     ["bundler", { module: "ESNext", moduleResolution: "Bundler" }],
   ])(
@@ -134,25 +133,16 @@ console.log(typeof client.create, typeof KlingVideoError, require("kling-video/n
   });
 
   it("runs the consumer against the mock", async () => {
-    const compiled = join(project, "run");
-    await mkdir(compiled, { recursive: true });
-    const options = {
-      module: "NodeNext",
-      moduleResolution: "NodeNext",
-      target: "ES2022",
-      lib: ["ES2022", "DOM"],
-      outDir: compiled,
-      types: [],
-      skipLibCheck: true,
-    };
-    await writeFile(
-      join(project, "tsconfig.run.json"),
-      JSON.stringify({ compilerOptions: options, files: ["consumer.ts"] }),
-    );
-    await run(process.execPath, [tsc, "-p", join(project, "tsconfig.run.json")]).catch(() => undefined); // the @ts-expect-error lines are the point
+    // Types were checked above; here they are only stripped (the @ts-expect-error lines run too).
+    const { transform } = await import("esbuild");
+    const { code } = await transform(await readFile(join(project, "consumer.ts"), "utf8"), {
+      loader: "ts",
+      format: "esm",
+    });
+    await writeFile(join(project, "consumer.mjs"), code);
     await writeFile(
       join(project, "main.mjs"),
-      `import { run } from "./run/consumer.js"; console.log(JSON.stringify(await run(process.argv[2], "pixel.png")));`,
+      `import { run } from "./consumer.mjs"; console.log(JSON.stringify(await run(process.argv[2], "pixel.png")));`,
     );
     const { stdout } = await run(process.execPath, ["main.mjs", inject("prismUrl")], { cwd: project });
     expect(JSON.parse(stdout)).toEqual([

@@ -140,3 +140,17 @@ describe("download: failures", () => {
     expect(error).toMatchObject({ taskId: "video_123" });
   });
 });
+
+describe("retrieve", () => {
+  it("an unknown task id is a NotFoundError that carries the id, from either gateway's answer", async () => {
+    for (const answer of [
+      json(404, { error: { message: "Task not found", type: "invalid_request_error" } }),
+      json(400, { code: "task_not_exist", message: "task_not_exist", data: null }),
+    ]) {
+      const { client } = setup(answer);
+      const error = await client.retrieve("task_gone").catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect(error).toMatchObject({ taskId: "task_gone" });
+    }
+  });
+});

@@ -4,21 +4,11 @@ import {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIUserAbortError,
-  createVideoClient,
   InternalServerError,
   RateLimitError,
-  type VideoClientOptions,
 } from "../../src/index.js";
-import {
-  API_KEY,
-  apiError,
-  hang,
-  json,
-  networkError,
-  type Step,
-  scriptedFetch,
-  task,
-} from "../support/scripted-fetch.js";
+import { gaps, scriptedClient, settle } from "../support/harness.js";
+import { apiError, hang, json, networkError, task } from "../support/scripted-fetch.js";
 
 const BODY = { model: "kling-v3-std-silent", prompt: "a fox" } as const;
 
@@ -31,26 +21,9 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function setup(steps: Step[], options: Partial<VideoClientOptions> = {}) {
-  const fetchImpl = scriptedFetch(...steps);
-  const client = createVideoClient({ baseUrl: "http://127.0.0.1:4010", apiKey: API_KEY, fetch: fetchImpl, ...options });
-  return { fetchImpl, client };
-}
-
-/** Runs the call to completion under fake timers and returns its result or error. */
-async function settle<T>(call: Promise<T>): Promise<T | unknown> {
-  const outcome = call.then(
-    (value) => value,
-    (error: unknown) => error,
-  );
-  await vi.runAllTimersAsync();
-  return outcome;
-}
-const gaps = (calls: { at: number }[]) => calls.slice(1).map((call, index) => call.at - calls[index]!.at);
-
 describe("GET retries", () => {
   it.each([408, 429, 500, 502, 503])("retries %i twice by default with 0.5 s, 1 s backoff", async (status) => {
-    const { fetchImpl, client } = setup([apiError(status)]);
+    const { fetchImpl, client } = scriptedClient([apiError(status)]);
     const error = await settle(client.retrieve("video_1"));
     expect((error as { status: number }).status).toBe(status);
     expect(fetchImpl.calls).toHaveLength(3);
@@ -58,24 +31,24 @@ describe("GET retries", () => {
   });
 
   it("backs off exponentially up to 8 s, with up to 25% jitter", async () => {
-    const { fetchImpl, client } = setup([apiError(503)], { maxRetries: 6 });
+    const { fetchImpl, client } = scriptedClient([apiError(503)], { maxRetries: 6 });
     await settle(client.retrieve("video_1"));
     expect(gaps(fetchImpl.calls)).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
     vi.spyOn(Math, "random").mockReturnValue(1);
-    const jittered = setup([apiError(503)], { maxRetries: 2 });
+    const jittered = scriptedClient([apiError(503)], { maxRetries: 2 });
     await settle(jittered.client.retrieve("video_1"));
     expect(gaps(jittered.fetchImpl.calls)).toEqual([375, 750]);
   });
 
   it("succeeds after a run of 5xx", async () => {
-    const { fetchImpl, client } = setup([apiError(500), apiError(502), json(200, task())]);
+    const { fetchImpl, client } = scriptedClient([apiError(500), apiError(502), json(200, task())]);
     expect(await settle(client.retrieve("video_123"))).toMatchObject({ id: "video_123" });
     expect(fetchImpl.calls).toHaveLength(3);
   });
 
   it("does not retry 400, 401, 403, 404", async () => {
     for (const status of [400, 401, 403, 404]) {
-      const { fetchImpl, client } = setup([apiError(status)]);
+      const { fetchImpl, client } = scriptedClient([apiError(status)]);
       await settle(client.retrieve("video_1"));
       expect(fetchImpl.calls, String(status)).toHaveLength(1);
     }
@@ -90,26 +63,26 @@ describe("GET retries", () => {
     ],
     ["retry-after-ms", { "retry-after-ms": "1250", "retry-after": "9" }, 1250],
   ])("honours %s", async (_, headers, expected) => {
-    const { fetchImpl, client } = setup([apiError(429, headers), json(200, task())]);
+    const { fetchImpl, client } = scriptedClient([apiError(429, headers), json(200, task())]);
     await settle(client.retrieve("video_123"));
     expect(gaps(fetchImpl.calls)).toEqual([expected]);
   });
 
   it("gives a wait longer than 60 s back to the caller instead of sleeping through it", async () => {
-    const { fetchImpl, client } = setup([apiError(429, { "retry-after": "120" })]);
+    const { fetchImpl, client } = scriptedClient([apiError(429, { "retry-after": "120" })]);
     const error = await settle(client.retrieve("video_1"));
     expect(error).toBeInstanceOf(RateLimitError);
     expect(fetchImpl.calls).toHaveLength(1);
   });
 
   it.each(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND"])("retries connection error %s", async (code) => {
-    const { fetchImpl, client } = setup([networkError(code), networkError(code), json(200, task())]);
+    const { fetchImpl, client } = scriptedClient([networkError(code), networkError(code), json(200, task())]);
     expect(await settle(client.retrieve("video_123"))).toMatchObject({ id: "video_123" });
     expect(fetchImpl.calls).toHaveLength(3);
   });
 
   it("times out each attempt after timeoutMs and retries", async () => {
-    const { fetchImpl, client } = setup([hang, hang, hang], { timeoutMs: 1000 });
+    const { fetchImpl, client } = scriptedClient([hang, hang, hang], { timeoutMs: 1000 });
     const error = await settle(client.retrieve("video_1"));
     expect(error).toBeInstanceOf(APIConnectionTimeoutError);
     expect(fetchImpl.calls).toHaveLength(3);
@@ -117,7 +90,7 @@ describe("GET retries", () => {
   });
 
   it("maxRetries: 0 sends once", async () => {
-    const { fetchImpl, client } = setup([apiError(503)], { maxRetries: 0 });
+    const { fetchImpl, client } = scriptedClient([apiError(503)], { maxRetries: 0 });
     expect(await settle(client.retrieve("video_1"))).toBeInstanceOf(InternalServerError);
     expect(fetchImpl.calls).toHaveLength(1);
   });
@@ -125,14 +98,14 @@ describe("GET retries", () => {
 
 describe("POST create is never sent twice when the gateway may have taken it", () => {
   it.each([500, 502, 503, 408])("%i: one request, the error says a task may exist", async (status) => {
-    const { fetchImpl, client } = setup([apiError(status)]);
+    const { fetchImpl, client } = scriptedClient([apiError(status)]);
     const error = await settle(client.create(BODY));
     expect((error as { status: number }).status).toBe(status);
     expect(fetchImpl.calls).toHaveLength(1);
   });
 
   it.each(["ECONNRESET", "UND_ERR_SOCKET", "EPIPE"])("connection error %s after sending: one request", async (code) => {
-    const { fetchImpl, client } = setup([networkError(code)]);
+    const { fetchImpl, client } = scriptedClient([networkError(code)]);
     const error = await settle(client.create(BODY));
     expect(error).toBeInstanceOf(APIConnectionError);
     expect((error as APIConnectionError).notSent).toBe(false);
@@ -141,7 +114,7 @@ describe("POST create is never sent twice when the gateway may have taken it", (
   });
 
   it("a timeout: one request", async () => {
-    const { fetchImpl, client } = setup([hang], { timeoutMs: 2000 });
+    const { fetchImpl, client } = scriptedClient([hang], { timeoutMs: 2000 });
     const error = await settle(client.create(BODY));
     expect(error).toBeInstanceOf(APIConnectionTimeoutError);
     expect((error as Error).message).toMatch(/may have reached the gateway/);
@@ -149,7 +122,7 @@ describe("POST create is never sent twice when the gateway may have taken it", (
   });
 
   it("429 (refused without acting): retried, honouring Retry-After", async () => {
-    const { fetchImpl, client } = setup([apiError(429, { "retry-after": "2" }), json(200, task())]);
+    const { fetchImpl, client } = scriptedClient([apiError(429, { "retry-after": "2" }), json(200, task())]);
     expect(await settle(client.create(BODY))).toMatchObject({ id: "video_123" });
     expect(fetchImpl.calls).toHaveLength(2);
     expect(gaps(fetchImpl.calls)).toEqual([2000]);
@@ -157,7 +130,7 @@ describe("POST create is never sent twice when the gateway may have taken it", (
   });
 
   it.each(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"])("%s (never sent): retried", async (code) => {
-    const { fetchImpl, client } = setup([networkError(code), json(200, task())]);
+    const { fetchImpl, client } = scriptedClient([networkError(code), json(200, task())]);
     expect(await settle(client.create(BODY))).toMatchObject({ id: "video_123" });
     expect(fetchImpl.calls).toHaveLength(2);
     expect(JSON.parse(fetchImpl.calls[1]!.body)).toEqual(BODY);
@@ -167,7 +140,7 @@ describe("POST create is never sent twice when the gateway may have taken it", (
 describe("abort", () => {
   it("the caller's signal stops a request and its retries at once", async () => {
     const controller = new AbortController();
-    const { fetchImpl, client } = setup([apiError(503)]);
+    const { fetchImpl, client } = scriptedClient([apiError(503)]);
     const call = client.retrieve("video_1", { signal: controller.signal }).catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(100); // first attempt failed; now in the 500 ms backoff
     controller.abort();
@@ -178,7 +151,7 @@ describe("abort", () => {
 
   it("an in-flight request is cancelled", async () => {
     const controller = new AbortController();
-    const { client } = setup([hang]);
+    const { client } = scriptedClient([hang]);
     const call = client.create(BODY, { signal: controller.signal }).catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(10);
     controller.abort();
@@ -186,7 +159,7 @@ describe("abort", () => {
   });
 
   it("an already-aborted signal sends nothing", async () => {
-    const { fetchImpl, client } = setup([json(200, task())]);
+    const { fetchImpl, client } = scriptedClient([json(200, task())]);
     expect(await settle(client.create(BODY, { signal: AbortSignal.abort() }))).toBeInstanceOf(APIUserAbortError);
     expect(fetchImpl.calls).toHaveLength(0);
   });

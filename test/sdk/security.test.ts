@@ -3,45 +3,19 @@
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type CreateVideoTaskRequest, createVideoClient, KlingVideoError, type VideoClient } from "../../src/index.js";
-import {
-  API_KEY,
-  apiError,
-  hang,
-  json,
-  networkError,
-  type Step,
-  scriptedFetch,
-  task,
-} from "../support/scripted-fetch.js";
+import { expectNoKey, scriptedClient, settle } from "../support/harness.js";
+import { API_KEY, apiError, hang, json, networkError, type Step, task } from "../support/scripted-fetch.js";
 
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());
 
-function setup(...steps: Step[]) {
-  const fetchImpl = scriptedFetch(...steps);
-  return {
-    fetchImpl,
-    client: createVideoClient({ baseUrl: "http://127.0.0.1:4010", apiKey: API_KEY, fetch: fetchImpl, timeoutMs: 1000 }),
-  };
-}
+const setup = (...steps: Step[]) => scriptedClient(steps, { timeoutMs: 1000 });
 async function failure(call: (client: VideoClient) => Promise<unknown>, ...steps: Step[]): Promise<unknown> {
-  const { client } = setup(...steps);
-  const outcome = call(client).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  await vi.runAllTimersAsync();
-  const error = await outcome;
+  const error = await settle(call(setup(...steps).client));
   expect(error).toBeInstanceOf(Error);
   return error;
 }
 const BODY = { model: "kling-v3-std-silent", prompt: "a" } as const;
-const renderings = (error: unknown) => [
-  String(error),
-  (error as Error).stack ?? "",
-  JSON.stringify(error),
-  inspect(error, { depth: 10, showHidden: true }),
-];
 
 describe("the API key", () => {
   it("is sent as a bearer token to the gateway", async () => {
@@ -99,7 +73,7 @@ describe("the API key", () => {
   ];
   it.each(paths)("never appears in the error of: %s", async (_, produce) => {
     const error = await produce();
-    for (const rendering of renderings(error)) expect(rendering).not.toContain(API_KEY);
+    expectNoKey(error);
     expect(inspect(error, { depth: 10 })).not.toMatch(/SECRET/);
   });
 

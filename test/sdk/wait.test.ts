@@ -7,6 +7,7 @@ import {
   VideoTaskFailedError,
   WaitTimeoutError,
 } from "../../src/index.js";
+import { gaps, MOCK_BASE_URL, scriptedClient, settle } from "../support/harness.js";
 import { API_KEY, apiError, json, networkError, type Step, scriptedFetch, task } from "../support/scripted-fetch.js";
 
 beforeEach(() => {
@@ -18,22 +19,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function setup(...steps: Step[]) {
-  const fetchImpl = scriptedFetch(...steps);
-  return {
-    fetchImpl,
-    client: createVideoClient({ baseUrl: "http://127.0.0.1:4010", apiKey: API_KEY, fetch: fetchImpl }),
-  };
-}
-async function settle<T>(call: Promise<T>): Promise<T | unknown> {
-  const outcome = call.then(
-    (value) => value,
-    (error: unknown) => error,
-  );
-  await vi.runAllTimersAsync();
-  return outcome;
-}
-const gaps = (calls: { at: number }[]) => calls.slice(1).map((call, index) => call.at - calls[index]!.at);
+const setup = (...steps: Step[]) => scriptedClient(steps);
 
 const lifecycle = [
   json(200, task({ status: "queued" })),
@@ -167,7 +153,7 @@ describe("generate", () => {
           },
       ),
     );
-    const client = createVideoClient({ baseUrl: "http://127.0.0.1:4010", apiKey: API_KEY, fetch: fetchImpl });
+    const client = createVideoClient({ baseUrl: MOCK_BASE_URL, apiKey: API_KEY, fetch: fetchImpl });
     const result = await settle(
       client.generate(
         { model: "kling-v3-std-silent", prompt: "a fox" },

@@ -3,7 +3,7 @@
 // faults that only sockets show are in test/faults/wire.test.ts.
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { describeBody } from "../../src/errors.js";
+import { describeBody } from "../../src/error-response.js";
 import {
   APIConnectionTimeoutError,
   APIUserAbortError,

@@ -91,11 +91,6 @@ describe("Redocly's example rule", () => {
     }
   };
 
-  it("finds no problem in the spec", async () => {
-    const report = await redocly("openapi");
-    expect(report.problems).toEqual([]);
-  }, 60_000);
-
   it("agrees with Ajv: an example that breaks its schema is an error", async () => {
     const copy = await mkdtemp(join(tmpdir(), "kling-spec-"));
     try {

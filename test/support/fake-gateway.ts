@@ -27,13 +27,23 @@ export interface FakeGateway {
   close(): Promise<void>;
 }
 
-export async function startFakeGateway(handler: Handler, options: { readBody?: boolean } = {}): Promise<FakeGateway> {
+export interface FakeGatewayOptions {
+  /** Read the request body before calling the handler (default true). */
+  readBody?: boolean;
+  /**
+   * Node's usual connection timeouts, for a browser (default false). Otherwise idle connections
+   * close within 100-200 ms, so that a socket a client leaves open shows in openSockets().
+   */
+  patient?: boolean;
+}
+
+export async function startFakeGateway(handler: Handler, options: FakeGatewayOptions = {}): Promise<FakeGateway> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   // A connection that sends no request within 200 ms is closed: after an aborted response,
   // undici opens a spare connection it never uses (nodejs/undici#5845), which is not the SDK's.
   const server = createServer(
-    { headersTimeout: 200, requestTimeout: 0, connectionsCheckingInterval: 50 },
+    options.patient ? {} : { headersTimeout: 200, requestTimeout: 0, connectionsCheckingInterval: 50 },
     async (req, res) => {
       const index = requests.length;
       const record: RecordedRequest = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: "" };
@@ -48,7 +58,7 @@ export async function startFakeGateway(handler: Handler, options: { readBody?: b
       }
     },
   );
-  server.keepAliveTimeout = 100; // idle keep-alive sockets close quickly, so leaks show
+  if (!options.patient) server.keepAliveTimeout = 100; // idle keep-alive sockets close quickly, so leaks show
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));

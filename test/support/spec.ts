@@ -30,6 +30,22 @@ export function schemaValidator(nameOrPointer: string): ValidateFunction {
   return validate;
 }
 
+/**
+ * An Ajv validator for the JSON body of an operation's answer with `status`, e.g.
+ * ("/v1/videos/{task_id}", "get", 400); it throws when the spec documents no such answer.
+ */
+export function responseValidator(path: string, method: string, status: number): ValidateFunction {
+  const responses = spec.paths[path]?.[method]?.responses as Record<string, { $ref?: string }> | undefined;
+  const ref = responses?.[status]?.$ref;
+  const at = ref
+    ? ref.replace(/^#\//, "").split("/").map(unescapePointer)
+    : ["paths", path, method, "responses", `${status}`];
+  const pointer = [...at, "content", "application/json", "schema"].map(escapePointer).join("/");
+  const validate = ajv.getSchema(`${SPEC_ID}#/${pointer}`);
+  if (!validate) throw new Error(`${method} ${path} documents no JSON answer for ${status}`);
+  return validate;
+}
+
 /** Follows a local `$ref` ("#/components/...") to the object it names. */
 export function resolve<T = Json>(node: unknown): T {
   let current = node as Json;
@@ -43,6 +59,10 @@ export function resolve<T = Json>(node: unknown): T {
 /** An Ajv validator for a schema written inline (a parameter's or a header's). */
 export function compileSchema(schema: Json): ValidateFunction {
   return ajv.compile(schema);
+}
+
+function escapePointer(segment: string): string {
+  return encodeURIComponent(segment.replace(/~/g, "~0").replace(/\//g, "~1"));
 }
 
 function unescapePointer(segment: string): string {
@@ -62,16 +82,9 @@ export function namedRequestExamples<T = Record<string, unknown>>(): (readonly [
 /** The value of the first named example of a response: what Prism's static mock answers by default. */
 export function firstExample(path: string, method: string, status: string): unknown {
   const operation = spec.paths[path]?.[method] as { responses: Record<string, unknown> } | undefined;
-  const response = resolve<{ content: Record<string, { examples: Record<string, unknown> }> }>(operation?.responses[status]);
+  const response = resolve<{ content: Record<string, { examples: Record<string, unknown> }> }>(
+    operation?.responses[status],
+  );
   const [example] = Object.values(response.content["application/json"]!.examples);
   return resolve<{ value: unknown }>(example).value;
-}
-
-/** An Ajv validator for the JSON body an operation documents for a status (following a response $ref). */
-export function responseValidator(path: string, method: string, status: number | string): ValidateFunction {
-  const operation = spec.paths[path]?.[method] as { responses: Record<string, { $ref?: string }> } | undefined;
-  const response = operation?.responses[String(status)];
-  if (!response) throw new Error(`${method} ${path} documents no ${status}`);
-  const at = response.$ref ?? `#/paths/${path.replaceAll("~", "~0").replaceAll("/", "~1")}/${method}/responses/${status}`;
-  return schemaValidator(`${at}/content/application~1json/schema`);
 }

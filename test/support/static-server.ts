@@ -19,19 +19,22 @@ export function startStaticServer(options: {
   roots: string[];
   routes?: Record<string, string | Uint8Array>;
 }): Promise<FakeGateway> {
-  return startFakeGateway(async ({ req, res }) => {
-    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-    const type = TYPES[extname(path)] ?? "application/octet-stream";
-    const inMemory = options.routes?.[path];
-    if (inMemory !== undefined) return res.writeHead(200, { "content-type": type }).end(inMemory);
-    const relative = normalize(path).replace(/^\/+/, "");
-    if (!options.roots.some((root) => relative.startsWith(`${root}/`)) || relative.includes("..")) {
-      return res.writeHead(404, { "content-type": "text/plain" }).end("not served");
-    }
-    try {
-      res.writeHead(200, { "content-type": type }).end(await readFile(join(REPO, relative)));
-    } catch {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
-    }
-  });
+  return startFakeGateway(
+    async ({ req, res }) => {
+      const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+      const type = TYPES[extname(path)] ?? "application/octet-stream";
+      const inMemory = options.routes?.[path];
+      if (inMemory !== undefined) return res.writeHead(200, { "content-type": type }).end(inMemory);
+      const relative = normalize(path).replace(/^\/+/, "");
+      if (!options.roots.some((root) => relative.startsWith(`${root}/`)) || relative.includes("..")) {
+        return res.writeHead(404, { "content-type": "text/plain" }).end("not served");
+      }
+      try {
+        res.writeHead(200, { "content-type": type }).end(await readFile(join(REPO, relative)));
+      } catch {
+        res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+      }
+    },
+    { patient: true },
+  );
 }

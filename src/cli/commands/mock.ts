@@ -1,34 +1,44 @@
 // `kling-video mock`: the local mock gateway (kling-video/node's startMockServer), until Ctrl-C.
-// Its defaults are the address --mock talks to.
+// Its defaults are the address --mock talks to; its scenarios and flavours are the mock's own.
+import {
+  MOCK_FLAVORS,
+  MOCK_SCENARIOS,
+  type MockFlavor,
+  type MockServerOptions,
+  startMockServer,
+} from "kling-video/node";
 import type { Command } from "../command.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { MOCK_BASE_URL } from "../shared-options.js";
 
-interface MockServerOptions {
-  port?: number;
-  host?: string;
-  speed?: number;
-}
-type StartMockServer = (options: MockServerOptions) => Promise<{ url: string; close(): Promise<void> }>;
-
 const DEFAULT = new URL(MOCK_BASE_URL);
+const names = (list: readonly { name: string }[]) => list.map((item) => item.name).join(", ");
 
 export const mock: Command = {
   usage: "mock [options]",
   description:
     "Run the mock gateway: the API as the spec describes it, with tasks that move from queued to completed\n" +
-    "and a sample video. Any API key works. Point the other commands at it with --mock.",
+    "and a sample video (docs at /docs/). Any API key works. Point the other commands at it with --mock.\n" +
+    `A request picks a scenario with an X-Mock-Scenario header or [mock:NAME] in its prompt: ${names(MOCK_SCENARIOS)}.`,
   options: {
-    port: { type: "string", value: "<port>", help: `the port to listen on (default ${DEFAULT.port})` },
+    port: {
+      type: "string",
+      value: "<port>",
+      help: `the port to listen on (default ${DEFAULT.port}; 0 picks a free one)`,
+    },
     host: { type: "string", value: "<host>", help: `the address to listen on (default ${DEFAULT.hostname})` },
     speed: { type: "string", value: "<n>", help: "how many times faster than real tasks move (default 1)" },
+    flavor: {
+      type: "string",
+      value: "<name>",
+      help: `the gateway to answer as: ${names(MOCK_FLAVORS)} (default openai)`,
+    },
   },
   positionals: [],
-  examples: ["kling-video mock", "kling-video mock --port 4020 --speed 10"],
+  examples: ["kling-video mock", "kling-video mock --port 4020 --speed 10 --flavor new-api"],
   async run({ values, ctx, reporter }) {
     const options = mockOptions(values as Record<string, string | undefined>);
-    const startMockServer = await loadStartMockServer();
-    let server: Awaited<ReturnType<StartMockServer>>;
+    let server: Awaited<ReturnType<typeof startMockServer>>;
     try {
       server = await startMockServer(options);
     } catch (error) {
@@ -57,12 +67,14 @@ function mockOptions(values: Record<string, string | undefined>): MockServerOpti
   if (speed !== undefined && !(Number.isFinite(speed) && speed > 0)) {
     throw new UsageError(`--speed must be a number above 0, got ${JSON.stringify(values.speed)}`);
   }
-  return { port: Number(port), host, ...(speed === undefined ? {} : { speed }) };
-}
-
-// startMockServer is being added to kling-video/node on the mock branch; until it lands, this says so.
-async function loadStartMockServer(): Promise<StartMockServer> {
-  const node = (await import("kling-video/node")) as unknown as { startMockServer?: StartMockServer };
-  if (!node.startMockServer) throw new Error("this build of kling-video has no mock server");
-  return node.startMockServer;
+  const flavor = values.flavor;
+  if (flavor !== undefined && !MOCK_FLAVORS.some((known) => known.name === flavor)) {
+    throw new UsageError(`--flavor must be one of ${names(MOCK_FLAVORS)}, got ${JSON.stringify(flavor)}`);
+  }
+  return {
+    port: Number(port),
+    host,
+    ...(speed === undefined ? {} : { speed }),
+    ...(flavor === undefined ? {} : { flavor: flavor as MockFlavor }),
+  };
 }
