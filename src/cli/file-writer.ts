@@ -16,7 +16,8 @@ export interface FileWriter {
   settle(): Promise<void>;
 }
 
-export function fileWriter(fd: number): FileWriter {
+/** `write` is fs.writev, or a stand-in that writes less, or fails, as a file system may (tests). */
+export function fileWriter(fd: number, write: typeof writev = writev): FileWriter {
   let queue: Uint8Array[] = [];
   /** Bytes in `queue`. */
   let backlog = 0;
@@ -30,7 +31,7 @@ export function fileWriter(fd: number): FileWriter {
     const batch = queue;
     queue = [];
     backlog = 0;
-    writev(fd, batch, (error, written) => {
+    write(fd, batch, (error, written) => {
       writing = false;
       if (error) failure = error;
       else {
