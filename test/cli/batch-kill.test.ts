@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { JournalEvent } from "../../src/index.js";
+import { createMockGateway } from "../../src/mock/index.js";
 import { createFileJournal } from "../../src/node.js";
 import {
   type Faults,
@@ -179,7 +180,21 @@ describe("SIGTERM", () => {
   });
 });
 
-describe("kill -9 and resume, under faults", () => {
-  it(`${JOBS} jobs, ${KILLS} kills: each job created once (may-exist ones at most once more per retry), every task id kept, every file whole`, () =>
+// Each: every job created once (one more at most each time it may have existed and was retried),
+// every task id kept, every file whole, the journal readable after every kill.
+describe(`kill -9 (${KILLS} times) and resume, ${JOBS} jobs, under faults`, () => {
+  it("against quick tasks, each with a video of its own", () =>
     killAndResume(() => startFaultyGateway({ seed: SEED, faults: FAULTS })));
+
+  it("against the mock gateway (kling-video/mock), its tasks sped up", () =>
+    killAndResume(() =>
+      startFaultyGateway({
+        seed: SEED,
+        faults: FAULTS,
+        core: () => {
+          const mock = createMockGateway({ durationMs: 30, queueMs: 5 });
+          return async (request) => (await mock.handle(request)) ?? undefined;
+        },
+      }),
+    ));
 });
