@@ -61,7 +61,7 @@ interface Run {
 export function startBatch(url: string, extra: string[] = []): Run {
   const args = [
     ...["batch", "jobs.jsonl", "--out-dir", "videos", "--summary-json", "summary.json"],
-    ...["--concurrency", "16", "--poll-interval", "20ms", "--polls-per-second", "1000"],
+    ...["--concurrency", "16", "--poll-interval", "30ms", "--polls-per-second", "1000"],
     ...["--base-url", url, "--api-key", API_KEY, ...extra],
   ];
   const child = spawn(process.execPath, [CLI, ...args], { cwd: work, env: { PATH: process.env.PATH } });
