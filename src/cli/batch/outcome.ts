@@ -17,9 +17,10 @@ export function batchExitCode(summary: BatchSummary): number {
 
 /** The exit codes as the batch uses them, for its --help. */
 export const BATCH_EXIT_CODES =
-  "Exit codes: 0 every job saved; 6 some job may exist (sent, its id never came); 4 some task failed; 5 some task\n" +
-  "had not finished (rerun to keep waiting); 3 the gateway refused the key; 1 other jobs not saved\n" +
-  "(rerun to carry on); 2 a problem in the command or the jobs file (nothing was sent); 130 interrupted.";
+  "Exit codes: 0 every job saved; 2 a problem in the command or the jobs file (nothing was sent); else the\n" +
+  "first that applies: 130 interrupted; 3 the gateway refused the key; 6 some job may exist (sent, its id\n" +
+  "never came); 4 some task failed; 5 some task had not finished (rerun to keep waiting); 1 other jobs not\n" +
+  "saved (rerun to carry on).";
 
 /** A job as the summary shows it, with its line in the jobs file. */
 export type JobRow = BatchJobResult & { line: number };
