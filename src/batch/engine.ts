@@ -102,6 +102,8 @@ class Batch {
   /** Why the batch stopped on its own: a JournalFailure (or, never expected, an engine error). */
   #fatal: unknown;
   #abortedByCaller = false;
+  /** The gateway's answer after which no new create was sent. */
+  #stoppedBy: KlingVideoError | undefined;
   /** Task ids that exist but that the journal failed to record. */
   readonly #unrecorded: string[] = [];
   #allEnded: () => void = () => undefined;
@@ -177,9 +179,16 @@ class Batch {
     } else this.#queue.push(run);
   }
 
-  /** Sends creates while the admission allows, until the queue is empty or the batch halts. */
+  /**
+   * Sends creates while the admission allows, until the batch halts or no job can be sent any more:
+   * none is queued, and no create is in flight (a 429 puts its job back in the queue).
+   */
   async #submit(): Promise<void> {
-    while (this.#queue.length > 0 && !this.#halted) {
+    while ((this.#queue.length > 0 || this.#creating > 0) && !this.#halted) {
+      if (this.#queue.length === 0) {
+        await this.#alarm.nap(Number.POSITIVE_INFINITY);
+        continue;
+      }
       const wait = this.#admission.delay(this.#counts.running, this.#creating, Date.now());
       if (wait > 0) {
         await this.#alarm.nap(wait);
@@ -203,11 +212,11 @@ class Batch {
     };
     try {
       run.startedAt = Date.now();
-      await this.#record({ type: "intent", key, at: run.startedAt });
+      await this.#record(run, { type: "intent", key, at: run.startedAt });
       if (this.#halted) {
         // Stopped while the intent was being written: nothing was sent, and the journal must say so.
         release();
-        await this.#record({ type: "not-created", key, error: NOT_SENT, at: Date.now() });
+        await this.#record(run, { type: "not-created", key, error: NOT_SENT, at: Date.now() });
         return this.#end(run, "not-started", { error: NOT_SENT });
       }
       const sentAt = Date.now();
@@ -222,13 +231,14 @@ class Batch {
           error instanceof RateLimitError && !error.taskMayExist
             ? this.#admission.rateLimited(error, sentAt, Date.now())
             : undefined;
-        release();
-        return await this.#createFailed(run, error, pause);
+        // A job put back in the queue stays counted as in flight until it is there.
+        if (pause === undefined) release();
+        return await this.#createFailed(run, error, pause, release);
       }
       this.#admission.accepted();
       release();
       run.result.taskId = task.id;
-      await this.#record({ type: "created", key, taskId: task.id, at: Date.now() });
+      await this.#record(run, { type: "created", key, taskId: task.id, at: Date.now() });
       if (this.#aborted) return this.#end(run, "pending", { error: STOPPED });
       run.stage = "waiting";
       if (this.#onTask(run, task)) this.#poller.track(run, task.id, false);
@@ -238,25 +248,42 @@ class Batch {
     }
   }
 
-  /** `pause`: how long new creates wait after this one's 429 (undefined: too long to wait, or no 429). */
-  async #createFailed(run: Run, error: unknown, pause: number | undefined): Promise<void> {
+  /**
+   * `pause`: how long new creates wait after this one's 429 (undefined: too long to wait, or no
+   * 429); `release` ends the create's place in flight.
+   */
+  async #createFailed(run: Run, error: unknown, pause: number | undefined, release: () => void): Promise<void> {
     const message = messageOf(error);
     // Only the SDK's word that the create never reached the point of no return proves nothing was made.
     if (!(error instanceof KlingVideoError) || error.taskMayExist)
       return this.#end(run, "may-exist", { error: message });
-    if (error instanceof RateLimitError && pause === undefined)
+    if (error instanceof RateLimitError && pause === undefined) {
+      this.#stoppedBy ??= error;
       this.#halt(`the gateway asked to pause creates for longer than ${DEFAULTS.maxRetryAfterMs} ms (${message})`);
-    if (error instanceof AuthenticationError) this.#halt(`the gateway refused the API key (${message})`);
+    }
+    if (error instanceof AuthenticationError) {
+      this.#stoppedBy ??= error;
+      this.#halt(`the gateway refused the API key (${message})`);
+    }
     const { key } = run.result;
-    await this.#record({ type: "not-created", key, error: message, at: Date.now() });
-    if (pause === undefined || this.#halted) return this.#end(run, "not-created", { error: message });
+    await this.#record(run, { type: "not-created", key, error: message, at: Date.now() });
+    if (pause === undefined || this.#halted) {
+      release();
+      return this.#end(run, "not-created", { error: message });
+    }
     // A 429 took nothing: the job goes back to the front of the queue, and is sent once the pause is over.
     run.stage = "queued";
     this.#counts.running--;
     this.#counts.queued++;
     this.#queue.unshift(run);
-    this.#emit({ type: "rate-limited", key, retryInMs: pause, concurrency: this.#admission.limit });
-    this.#alarm.ring();
+    release();
+    this.#emit({
+      type: "rate-limited",
+      index: run.result.index,
+      key,
+      retryInMs: pause,
+      concurrency: this.#admission.limit,
+    });
   }
 
   /** A task's state (from its create or a poll); true while it is still running. */
@@ -264,7 +291,7 @@ class Batch {
     const seen = `${String(task.status)}|${String(task.progress ?? "")}`;
     if (seen !== run.seen) {
       run.seen = seen;
-      this.#emit({ type: "progress", key: run.result.key, task });
+      this.#emit({ type: "progress", index: run.result.index, key: run.result.key, task });
     }
     const finished = isFinished(task);
     if (!finished) return true;
@@ -281,11 +308,11 @@ class Batch {
         const reason = task.error
           ? `${task.error.message}${task.error.code ? ` (${task.error.code})` : ""}`
           : "no reason given";
-        await this.#record({ type: "failed", key, taskId, error: reason, at: Date.now() });
+        await this.#record(run, { type: "failed", key, taskId, error: reason, at: Date.now() });
         return this.#end(run, "failed", { error: reason });
       }
       if (!run.completed) {
-        await this.#record({ type: "completed", key, taskId, at: Date.now() });
+        await this.#record(run, { type: "completed", key, taskId, at: Date.now() });
         run.completed = true;
       }
       const { save } = this.#settings;
@@ -293,26 +320,26 @@ class Batch {
       if (this.#aborted) return this.#end(run, "completed", { error: "not saved: the batch stopped" });
       let saved: SavedVideo;
       try {
-        saved = await save(task, run.job, { signal: this.#stop.signal });
+        saved = await save(task, run.job, { signal: this.#stop.signal, key });
         checkSaved(saved);
       } catch (error) {
         return this.#end(run, "completed", { error: `not saved: ${messageOf(error)}` });
       }
       const { path, size, sha256 } = saved;
-      await this.#record({ type: "saved", key, taskId, path, size, sha256, at: Date.now() });
+      await this.#record(run, { type: "saved", key, taskId, path, size, sha256, at: Date.now() });
       this.#end(run, "saved", { file: saved });
     } catch (error) {
       this.#crashed(run, error);
     }
   }
 
-  async #record(event: JournalEvent): Promise<void> {
+  async #record(run: Run, event: JournalEvent): Promise<void> {
     try {
       await this.#settings.journal.append(event);
     } catch (cause) {
       throw new JournalFailure(event, cause);
     }
-    this.#emit({ type: "journal", event });
+    this.#emit({ type: "journal", index: run.result.index, event });
   }
 
   /** The journal failed (or, never expected, the engine did): stop everything, keep what is known. */
@@ -401,7 +428,9 @@ class Batch {
       "not-started": 0,
     };
     for (const { result } of this.#runs) counts[result.status]++;
-    return { jobs: this.#runs.map((run) => run.result), counts, aborted: this.#abortedByCaller };
+    const summary: BatchSummary = { jobs: this.#runs.map((run) => run.result), counts, aborted: this.#abortedByCaller };
+    if (this.#stoppedBy) summary.stoppedBy = this.#stoppedBy;
+    return summary;
   }
 }
 

@@ -1,4 +1,5 @@
 // The public shapes of a batch: what generateMany takes, reports while it runs, and returns.
+import type { KlingVideoError } from "../errors.js";
 import type { CreateVideoTaskInput, VideoTask } from "../types.js";
 import type { Journal, JournalEvent } from "./journal.js";
 
@@ -42,8 +43,11 @@ export interface GenerateManyOptions {
   timeoutMs?: number;
   /** Most task polls per second, all tasks together (default DEFAULTS.batchPollsPerSecond). */
   maxPollsPerSecond?: number;
-  /** Stores a completed task's video; its answer is journaled as `saved`. `signal` fires when the batch stops. */
-  save?: (task: VideoTask, job: BatchJob, options: { signal: AbortSignal }) => Promise<SavedVideo>;
+  /**
+   * Stores a completed task's video; its answer is journaled as `saved`. `signal` fires when the
+   * batch stops; `key` is the job's key (a stable file name for a job without a name).
+   */
+  save?: (task: VideoTask, job: BatchJob, options: { signal: AbortSignal; key: string }) => Promise<SavedVideo>;
 }
 
 /**
@@ -92,11 +96,17 @@ export interface BatchSummary {
   counts: Record<BatchJobStatus, number>;
   /** The signal stopped the batch. */
   aborted: boolean;
+  /**
+   * Why the batch sent no more creates before the end, when the gateway said so: the error that
+   * refused the key (AuthenticationError), or asked for a pause longer than the SDK waits (RateLimitError).
+   */
+  stoppedBy?: KlingVideoError;
 }
 
+/** `index` is the job's position in `jobs`. */
 export type BatchEvent =
-  | { type: "journal"; event: JournalEvent; counts: BatchCounts }
-  | { type: "progress"; key: string; task: VideoTask; counts: BatchCounts }
+  | { type: "journal"; index: number; event: JournalEvent; counts: BatchCounts }
+  | { type: "progress"; index: number; key: string; task: VideoTask; counts: BatchCounts }
   /** A create got 429: new creates pause for `retryInMs`, and at most `concurrency` jobs run for a while. */
-  | { type: "rate-limited"; key: string; retryInMs: number; concurrency: number; counts: BatchCounts }
+  | { type: "rate-limited"; index: number; key: string; retryInMs: number; concurrency: number; counts: BatchCounts }
   | { type: "end"; result: BatchJobResult; counts: BatchCounts };

@@ -27,4 +27,12 @@ export const EXIT_CODE_HELP: [code: number, meaning: string][] = [
 /** Bad command-line use: an unknown flag, a value that cannot be read, a file in the way. */
 export class UsageError extends Error {
   override name = "UsageError";
+
+  /** `details`: one line each, below the message (the problems of a jobs file, line by line). */
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+  ) {
+    super(message);
+  }
 }

@@ -45,10 +45,11 @@ export function describeFailure(error: unknown, session: Session): Failure {
   const taskId = (error instanceof KlingVideoError ? error.taskId : undefined) ?? session.taskId;
   const message = printable(messageOf(error, session, taskId));
   const hint = taskMayExist ? MAY_EXIST_HINT : hintFor(error, session, taskId);
+  const details = error instanceof UsageError ? error.details.map(printable) : [];
   return {
     event: "error",
     code: taskMayExist ? EXIT.taskMayExist : exitCodeOf(error),
-    lines: [message, ...(hint ? [printable(hint)] : [])],
+    lines: [message, ...details, ...(hint ? [printable(hint)] : [])],
     json: {
       name: error instanceof Error ? error.name : "Error",
       message,
@@ -57,6 +58,7 @@ export function describeFailure(error: unknown, session: Session): Failure {
       taskMayExist,
       ...(error instanceof APIError ? { status: error.status, code: error.code, requestId: error.requestId } : {}),
       ...(error instanceof VideoRequestValidationError ? { issues: error.issues } : {}),
+      ...(details.length > 0 ? { details } : {}),
     },
   };
 }

@@ -92,7 +92,7 @@ export async function saveVideo(
   const response = await client.download(task, { signal: ctx.signal });
   const total = Number(response.headers.get("content-length")) || undefined;
   const body = response.body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
-  const bytes = await saveBody(body, out.target, {
+  const { bytes } = await saveBody(body, out.target, {
     force: out.force,
     signal: ctx.signal,
     partialFiles: ctx.partialFiles,

@@ -24,6 +24,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: "save a finished task's video to a file",
     load: async () => (await import("./commands/download.js")).download,
   },
+  batch: {
+    summary: "make a video for every line of a jobs file, resumably (a journal records each step)",
+    load: async () => (await import("./commands/batch.js")).batch,
+  },
   mock: {
     summary: "run the local mock gateway (for --mock, or --base-url http://127.0.0.1:4010)",
     load: async () => (await import("./commands/mock.js")).mock,

@@ -2,6 +2,7 @@
 // flags are the spec's field table (generated/request-fields.js): each row says where its value
 // goes and how its text becomes a value. The spec's rules are checked by the SDK's validator.
 import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import type { CreateVideoTaskRequest } from "kling-video";
 import { imageFromFile } from "kling-video/node";
 import { REQUEST_FIELDS, type RequestField } from "../../generated/request-fields.js";
@@ -29,7 +30,7 @@ export async function requestBody(values: OptionValues, ctx: RunContext): Promis
 }
 
 /** The flag's text as the field's value. Text that is not the kind expected stays text: the validator names the rule. */
-async function fieldValue(field: RequestField, given: string | string[]): Promise<unknown> {
+async function fieldValue(field: RequestField, given: string | string[], baseDir = "."): Promise<unknown> {
   const text = Array.isArray(given) ? (given.at(-1) ?? "") : given;
   switch (field.kind) {
     case "list":
@@ -39,14 +40,16 @@ async function fieldValue(field: RequestField, given: string | string[]): Promis
     case "number":
       return text.trim() !== "" && Number.isFinite(Number(text)) ? Number(text) : text;
     case "image":
-      return /^(https?|data):/i.test(text) ? text : imageFile(field, text);
+      return isImageUrl(text) ? text : imageFile(field, resolve(baseDir, text), text);
     default:
       return text;
   }
 }
 
+const isImageUrl = (text: string) => /^(https?|data):/i.test(text);
+
 /** A local image as a data: URI; its type is read from its bytes, its size checked with the request. */
-async function imageFile(field: RequestField, path: string): Promise<string> {
+async function imageFile(field: RequestField, path: string, given = path): Promise<string> {
   try {
     return await imageFromFile(path);
   } catch (error) {
@@ -60,8 +63,48 @@ async function imageFile(field: RequestField, path: string): Promise<string> {
             ? "permission denied"
             : ((error as { issues?: { message: string }[] }).issues?.[0]?.message.replace(path, "it") ??
               (error as Error).message);
-    throw new UsageError(`cannot use --${field.flag} ${path}: ${reason}`);
+    throw new UsageError(`cannot use --${field.flag} ${given}: ${reason}`);
   }
+}
+
+/**
+ * A request body from a file (a line of a batch's jobs file), completed as the flags complete
+ * one: a field may also be given under its flag's name (`"cfg-scale": 0.5`, `"shot": ["..."]`),
+ * whose value is read as the flag's text is; an image given as a local path, relative to
+ * `baseDir`, becomes a data: URI (each file read once, through `images`); a missing field with a
+ * CLI default gets it. Returns the problems, by field (its path, dotted); none sends anything.
+ */
+export async function completeBody(
+  body: Json,
+  baseDir: string,
+  images: Map<string, Promise<string>>,
+): Promise<{ path: string; message: string }[]> {
+  const problems: { path: string; message: string }[] = [];
+  for (const field of REQUEST_FIELDS) {
+    const name = field.path.join(".");
+    try {
+      if (field.flag !== name && Object.hasOwn(body, field.flag)) {
+        const given = body[field.flag];
+        delete body[field.flag];
+        if (valueAt(body, field.path) !== undefined) throw new UsageError(`give ${field.flag} or ${name}, not both`);
+        const text =
+          typeof given === "string" || (Array.isArray(given) && given.every((item) => typeof item === "string"));
+        place(body, field.path, text ? await fieldValue(field, given as string | string[], baseDir) : given);
+        continue;
+      }
+      const value = valueAt(body, field.path);
+      if (value === undefined && field.cliDefault !== undefined) place(body, field.path, field.cliDefault);
+      if (field.kind === "image" && typeof value === "string" && !isImageUrl(value)) {
+        const path = resolve(baseDir, value);
+        if (!images.has(path)) images.set(path, imageFile(field, path, value));
+        place(body, field.path, await images.get(path));
+      }
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      problems.push({ path: name, message: `${name}: ${error.message.replace(`--${field.flag} `, "")}` });
+    }
+  }
+  return problems;
 }
 
 async function readBody(source: string, ctx: RunContext): Promise<Json> {

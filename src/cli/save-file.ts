@@ -2,13 +2,13 @@
 // created or downloaded; the bytes go to a new file beside it, created exclusively under a random
 // name (a planted file or link there makes it fail, never followed), renamed over --out only once
 // complete, and removed whenever the download does not complete.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { UsageError } from "./exit-codes.js";
+import { fileWriter } from "./file-writer.js";
+import { collectShortLivedGarbage } from "./memory.js";
 import { formatBytes } from "./text.js";
 
 /** The target, resolved; a usage error when it is empty, a directory, in a missing directory, or taken without --force. */
@@ -24,6 +24,11 @@ export async function checkOut(path: string, force: boolean): Promise<string> {
   return target;
 }
 
+/** The file name a partial file was for (`.fox.mp4.<12 hex>.part` -> `fox.mp4`), if `entry` is one. */
+export function partialTarget(entry: string): string | undefined {
+  return /^\.(.+)\.[0-9a-f]{12}\.part$/.exec(entry)?.[1];
+}
+
 /** A download that did not complete; nothing was saved. */
 export class DownloadError extends Error {
   override name = "DownloadError";
@@ -36,36 +41,65 @@ export interface SaveOptions {
   partialFiles: Set<string> | undefined;
   /** Called with the bytes written so far, after each chunk. */
   onBytes(bytes: number): void;
+  /**
+   * Compute the file's sha256 as it is written. Then a target that exists (without --force) and
+   * holds the very same bytes counts as saved: a rerun after a crash between the rename and its record.
+   */
+  hash?: boolean;
 }
 
-/** Writes the body to `target` (checked by checkOut); returns the number of bytes saved. */
+export interface SavedFile {
+  bytes: number;
+  /** With `hash`. */
+  sha256?: string;
+}
+
+/** Downloaded bytes between two collections of the chunks already written (see memory.ts). */
+const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
+
+/** Writes the body to `target` (checked by checkOut). */
 export async function saveBody(
   body: ReadableStream<Uint8Array>,
   target: string,
   options: SaveOptions,
-): Promise<number> {
-  const partial = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.part`);
+): Promise<SavedFile> {
+  const partial = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.part`); // see partialTarget
   const file = await open(partial, "wx");
   options.partialFiles?.add(partial);
+  const hash = options.hash ? createHash("sha256") : undefined;
+  const writer = fileWriter(file.fd);
   let bytes = 0;
+  const reader = body.getReader();
+  const stop = () => void reader.cancel().catch(() => undefined);
+  options.signal.addEventListener("abort", stop, { once: true });
   try {
-    await pipeline(
-      Readable.fromWeb(body as NodeReadableStream<Uint8Array>),
-      async function* count(chunks: AsyncIterable<Uint8Array>) {
-        for await (const chunk of chunks) {
-          bytes += chunk.byteLength;
-          options.onBytes(bytes);
-          yield chunk;
-        }
-      },
-      file.createWriteStream(),
-      { signal: options.signal },
-    );
+    let uncollected = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      // A cancelled read ends like a finished one: the signal tells them apart.
+      options.signal.throwIfAborted();
+      if (done) break;
+      bytes += value.byteLength;
+      hash?.update(value);
+      const full = writer.write(value);
+      if (full) await full;
+      options.onBytes(bytes);
+      uncollected += value.byteLength;
+      if (uncollected >= COLLECT_EVERY_BYTES) {
+        uncollected = 0;
+        collectShortLivedGarbage();
+      }
+    }
+    await writer.drain();
+    await file.close();
+    const sha256 = hash?.digest("hex");
     if (!options.force && (await stat(target).catch(() => undefined))) {
-      throw new UsageError(`${target} appeared during the download: pass --force to replace it`);
+      if (sha256 === undefined || (await fileSha256(target)) !== sha256)
+        throw new UsageError(`${target} appeared during the download: pass --force to replace it`);
+      return { bytes, sha256 }; // the same video is already there
     }
     await rename(partial, target);
-    return bytes;
+    return { bytes, ...(sha256 === undefined ? {} : { sha256 }) };
   } catch (error) {
     if (options.signal.aborted || error instanceof UsageError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
@@ -73,8 +107,20 @@ export async function saveBody(
       cause: error,
     });
   } finally {
+    options.signal.removeEventListener("abort", stop);
+    await writer.settle(); // never close a file with a write still under way
     await file.close().catch(() => undefined);
     await rm(partial, { force: true });
     options.partialFiles?.delete(partial);
   }
+}
+
+async function fileSha256(path: string): Promise<string | undefined> {
+  const hash = createHash("sha256");
+  try {
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  } catch {
+    return undefined;
+  }
+  return hash.digest("hex");
 }

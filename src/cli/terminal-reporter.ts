@@ -4,14 +4,13 @@
 import { taskProgress, timestampMs, type VideoTask } from "kling-video";
 import type { Output, RunContext } from "./context.js";
 import { failureLines } from "./failure.js";
+import { bar, liveLine } from "./live-line.js";
 import type { Reporter } from "./reporter.js";
 import { formatBytes, formatDate, formatElapsed, printable } from "./text.js";
 import { videoLocation } from "./video-location.js";
 
-const BAR_CELLS = 20;
-/** The live line is redrawn at most this often while bytes arrive, and every second for the clock. */
+/** The live line is redrawn at most this often while bytes arrive. */
 const REDRAW_MS = 100;
-const TICK_MS = 1_000;
 
 export function terminalReporter({ stdout, stderr }: RunContext): Reporter {
   const live = liveLine(stderr);
@@ -83,12 +82,6 @@ function downloadLine(bytes: number, total: number | undefined, elapsedMs: numbe
   return `${bar(percent)} ${String(Math.floor(percent)).padStart(3)}%  ${formatBytes(bytes)} of ${formatBytes(total)}${speed}`;
 }
 
-/** A bar of BAR_CELLS cells for a percentage already clamped to 0..100. */
-function bar(percent: number): string {
-  const filled = Math.round((percent / 100) * BAR_CELLS);
-  return `${"█".repeat(filled)}${"░".repeat(BAR_CELLS - filled)}`;
-}
-
 /** `get` on a terminal: the task's fields that matter, one per line. */
 function describeTask(task: VideoTask, baseUrl: string | undefined): string {
   const percent = taskProgress(task);
@@ -118,41 +111,4 @@ function describeTask(task: VideoTask, baseUrl: string | undefined): string {
 function dateOf(value: number | null | undefined): string | undefined {
   const ms = timestampMs(value);
   return ms === undefined ? undefined : formatDate(ms);
-}
-
-/**
- * One line on stderr, redrawn in place: only where stderr is a terminal with a width (some ptys
- * report 0 columns); elsewhere each state is written once, on a line of its own.
- */
-function liveLine(stream: Output) {
-  const redraws = Boolean(stream.isTTY && (stream.columns ?? 0) > 0);
-  let render: (() => string) | undefined;
-  let ticker: ReturnType<typeof setInterval> | undefined;
-  const draw = () => {
-    if (!render) return;
-    const text = render();
-    const width = (stream.columns ?? 80) - 1;
-    stream.write(`\r\u001b[2K${text.length > width ? text.slice(0, width) : text}`);
-  };
-  return {
-    redraws,
-    show(next: () => string) {
-      if (!redraws) {
-        stream.write(`${next()}\n`);
-        return;
-      }
-      render = next;
-      draw();
-      if (!ticker) {
-        ticker = setInterval(draw, TICK_MS);
-        ticker.unref?.();
-      }
-    },
-    clear() {
-      clearInterval(ticker);
-      ticker = undefined;
-      if (render) stream.write("\r\u001b[2K");
-      render = undefined;
-    },
-  };
 }

@@ -1,5 +1,6 @@
 // Text for people: what a gateway sent made safe for a terminal, sizes and times made readable,
 // and paths quoted so that a printed command can be pasted back into a shell.
+import { isAbsolute, relative } from "node:path";
 
 // Escape sequences first (CSI, OSC and the rest, 7-bit and 8-bit forms), then any control
 // character left: a hostile gateway string must not move the cursor, retitle the window or
@@ -42,6 +43,12 @@ export function formatElapsed(ms: number): string {
 /** An epoch time in milliseconds as "2025-11-25 16:00:00 UTC". */
 export function formatDate(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/** A path as the user would write it here: relative to the working directory when inside it. */
+export function displayPath(path: string): string {
+  const inside = relative(process.cwd(), path);
+  return inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside : path;
 }
 
 /** A word for a shell command: as is when plain, else single-quoted. */

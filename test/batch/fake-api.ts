@@ -145,7 +145,7 @@ export const namedJobs = (count: number, prefix = "job") =>
 /** A save hook that stores nothing and says where it would have. */
 export function fakeSave() {
   const saves: string[] = [];
-  const save = vi.fn(async (task: { id: string }, job: { name?: string }) => {
+  const save = vi.fn(async (task: { id: string }, job: { name?: string }, _options: { key: string }) => {
     saves.push(job.name ?? task.id);
     return { path: `/videos/${job.name}.mp4`, size: 1024, sha256: `sha-${task.id}` };
   });

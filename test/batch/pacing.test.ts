@@ -1,7 +1,13 @@
 // Pacing: jobs in flight, 429 storms, polls under a rate cap, deadlines, stopping; measured on the
 // fake clock from the requests the gateway saw.
 import { describe, expect, it, vi } from "vitest";
-import { type BatchEvent, type BatchSummary, createMemoryJournal } from "../../src/index.js";
+import {
+  AuthenticationError,
+  type BatchEvent,
+  type BatchSummary,
+  createMemoryJournal,
+  RateLimitError,
+} from "../../src/index.js";
 import { expectNoKey, gaps, settle } from "../support/harness.js";
 import { API_KEY, apiError } from "../support/scripted-fetch.js";
 import { errorAnswer, fakeApi, fakeSave, namedJobs, useBatchClock } from "./fake-api.js";
@@ -69,6 +75,24 @@ describe("429 on create", () => {
     expect(api.flight.peak).toBeLessThanOrEqual(6);
   });
 
+  it("a 429 on a create sent after the queue emptied still gets its job created, after the pause", async () => {
+    // Both jobs are sent at once, so the queue is empty when job-1's 429 puts it back.
+    const api = fakeApi({
+      create: ({ index }) => (index === 1 ? errorAnswer(429, { "retry-after": "3" }) : undefined),
+    });
+    let summary: BatchSummary | undefined;
+    void api
+      .client()
+      .generateMany(namedJobs(2), { concurrency: 2 })
+      .then((done) => (summary = done));
+    await vi.runAllTimersAsync();
+    expect(summary, "the batch never ended").toBeDefined();
+    expect(statuses(summary!)).toEqual(["completed", "completed"]);
+    expect(api.postsPerJob()).toEqual({ "job-0": 1, "job-1": 2 });
+    const [, refused, accepted] = api.sent.filter((sent) => sent.method === "POST");
+    expect(accepted!.at - refused!.at).toBeGreaterThanOrEqual(3_000);
+  });
+
   it("stops sending creates when the gateway asks for a longer pause than the SDK waits; started jobs finish", async () => {
     const api = fakeApi({
       create: ({ index }) => (index === 1 ? errorAnswer(429, { "retry-after": "120" }) : undefined),
@@ -76,6 +100,7 @@ describe("429 on create", () => {
     const summary = (await settle(api.client().generateMany(namedJobs(3), { concurrency: 2 }))) as BatchSummary;
     expect(statuses(summary)).toEqual(["completed", "not-created", "not-started"]);
     expect(summary.jobs[2]!.error).toMatch(/longer than 60000 ms/);
+    expect(summary.stoppedBy).toBeInstanceOf(RateLimitError);
     expect(api.postsPerJob()).toEqual({ "job-0": 1, "job-1": 1 });
   });
 
@@ -88,6 +113,7 @@ describe("429 on create", () => {
     )) as BatchSummary;
     expect(statuses(summary)).toEqual(["not-created", "not-started", "not-started", "not-started"]);
     expect(summary.jobs[1]!.error).toMatch(/refused the API key/);
+    expect(summary.stoppedBy).toBeInstanceOf(AuthenticationError);
     expect(api.sent).toHaveLength(1);
     expectNoKey(summary);
     expectNoKey(journal.events);

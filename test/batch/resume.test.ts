@@ -89,7 +89,8 @@ describe("resume after a crash", () => {
     const reported: string[] = [];
     const { save } = fakeSave();
     const savedAt = new Map<string, number>();
-    save.mockImplementation(async (task, job) => {
+    save.mockImplementation(async (task, job, { key }) => {
+      expect(key).toBe(job.name);
       savedAt.set(job.name!, Date.now());
       return { path: `/videos/${job.name}.mp4`, size: 1, sha256: task.id };
     });
@@ -99,6 +100,7 @@ describe("resume after a crash", () => {
         save,
         onEvent: (event) => {
           if (event.type !== "journal") return;
+          expect(JOBS[event.index]!.name).toBe(event.event.key);
           const name = `${event.event.type}:${event.event.key}`;
           expect(durableAt.has(name), `${name} reported before it was durable`).toBe(true);
           reported.push(name);

@@ -232,13 +232,13 @@ describe("help", () => {
   it("--help lists the commands and every exit code, and loads no command", async () => {
     const run = await runCli(["--help"]);
     expect(run.code).toBe(0);
-    for (const command of ["create", "get", "wait", "download", "mock"])
+    for (const command of ["create", "get", "wait", "download", "batch", "mock"])
       expect(run.stdout).toMatch(new RegExp(`\\n  ${command} `));
     for (const code of [0, 1, 2, 3, 4, 5, 6, 130]) expect(run.stdout).toMatch(new RegExp(`\\n  ${code} +\\w`));
   });
 
   it("each command has help with an example; `help <command>` is the same page", async () => {
-    for (const command of ["create", "get", "wait", "download", "mock"]) {
+    for (const command of ["create", "get", "wait", "download", "batch", "mock"]) {
       const run = await runCli([command, "--help"]);
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(new RegExp(`^Usage: kling-video ${command}`));

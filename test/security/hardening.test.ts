@@ -190,6 +190,23 @@ describe("7. a download body that stalls", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("a reader that pauses longer than timeoutMs is not a stalled server: only waiting for data counts", async () => {
+    const chunks = [new Uint8Array(10), new Uint8Array(20)];
+    const body = new ReadableStream<Uint8Array>({
+      pull: (controller) => void (chunks.length > 0 && controller.enqueue(chunks.shift()!)), // then nothing, ever
+    });
+    const { client } = scriptedClient([() => new Response(body)], { timeoutMs: 5_000 });
+    const response = await client.download(completed({ video_url: "https://cdn.example.com/v.mp4" }));
+    const reader = response.body!.getReader();
+    expect((await reader.read()).value).toHaveLength(10);
+    await vi.advanceTimersByTimeAsync(60_000); // the reader is busy elsewhere (a slow disk)
+    expect((await reader.read()).value).toHaveLength(20);
+    const stalled = reader.read().catch((caught: unknown) => caught); // now the server sends nothing more
+    await vi.advanceTimersByTimeAsync(5_001);
+    expect(await stalled).toBeInstanceOf(APIConnectionTimeoutError);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it("stops when the caller's signal fires, after the headers arrived", async () => {
     const controller = new AbortController();
     const { client } = scriptedClient([() => new Response(stalledBody(new Uint8Array(10)))]);
