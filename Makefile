@@ -84,7 +84,7 @@ bench/node_modules/.installed: bench/package.json bench/package-lock.json
 	@touch $@
 
 bench: build bench/node_modules/.installed ## benchmarks beside their baselines (writes BENCHMARKS.md); ONLY=bundle runs one row
-	node --no-warnings scripts/bench.mjs $(if $(ONLY),--only $(ONLY))
+	node --no-warnings --expose-gc scripts/bench.mjs $(if $(ONLY),--only $(ONLY))
 
 clean: ## remove build output (not node_modules)
 	rm -rf dist test-results

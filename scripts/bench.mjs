@@ -1,6 +1,6 @@
 // `make bench`: figures, not tests. Measures the built package (make build) side by side with
 // its baseline in one run, prints a table, and records it with the machine in BENCHMARKS.md.
-// `--only bundle` (or overhead, validation, wait, download) runs one row and only prints it.
+// `--only bundle` (or overhead, validation, wait, download, startup, batch) runs one row and only prints it.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { mock } from "node:test";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { getHeapSpaceStatistics } from "node:v8";
 import { gzipSync } from "node:zlib";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
@@ -16,14 +17,14 @@ import { build } from "esbuild";
 import createClient from "openapi-fetch";
 import { parse } from "yaml";
 
-const ROWS = ["overhead", "validation", "bundle", "wait", "download"];
+const ROWS = ["overhead", "validation", "bundle", "wait", "download", "startup", "batch"];
 const { only } = parseArgs({ options: { only: { type: "string" } } }).values;
 if (only !== undefined && !ROWS.includes(only)) throw new Error(`--only takes one of ${ROWS.join(", ")}`);
 const runs = (name) => only === undefined || only === name;
 
 const BUILT_SDK = "../dist/index.js";
 const BUILT_VALIDATOR = "../generated/validate-request.js";
-const { createVideoClient } = await import(BUILT_SDK);
+const { createVideoClient, DEFAULTS } = await import(BUILT_SDK);
 const { validateCreateVideoTaskRequest } = await import(BUILT_VALIDATOR);
 const spec = parse(readFileSync(new URL("../generated/openapi.yaml", import.meta.url), "utf8"));
 const pageBodies = Object.values(spec.components.examples)
@@ -406,6 +407,206 @@ async function downloadRow() {
     `${(seconds("curl") / seconds("cli")).toFixed(2)}x curl (median of paired runs ${pairedRatio.toFixed(2)}x)`,
     ">= 0.9x curl, < 100 MB",
   );
+}
+
+if (runs("startup")) startupRow();
+if (runs("batch")) await batchRow();
+
+/**
+ * 6. How long `kling-video --help` takes to start, against bare Node (`node -e 0`): runs paired
+ * and alternating, medians. Only what --help needs is loaded; each command loads on its own.
+ */
+function startupRow() {
+  const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 10);
+  const time = (args) => {
+    const start = process.hrtime.bigint();
+    spawnSync(process.execPath, args, { stdio: "ignore" });
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  time(["dist/cli.js", "--help"]); // warm the file cache
+  const bare = [];
+  const help = [];
+  for (let run = 0; run < RUNS; run++) {
+    bare.push(time(["-e", "0"]));
+    help.push(time(["dist/cli.js", "--help"]));
+  }
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  row(
+    `6. Start-up: \`kling-video --help\` vs \`node -e 0\`, ${RUNS} paired runs, medians`,
+    `${median(help).toFixed(0)} ms`,
+    `${median(bare).toFixed(0)} ms (bare Node)`,
+    `${(median(help) / median(bare)).toFixed(2)}x (median of paired ratios ${median(help.map((ms, index) => ms / bare[index])).toFixed(2)}x)`,
+    "<= 1.5x bare Node",
+  );
+}
+
+/**
+ * 7. The batch engine. (a) 2,000 jobs through \`kling-video batch\` (concurrency 50) against the
+ * mock server in another process, its tasks done within a second: wall time, the CLI's peak RSS
+ * (GNU time's %M), the journal's size. (b) What waiting costs: 1,000 tasks that stay running, the
+ * engine in this process with its default pacing, for 20 s: CPU as a share of one core, and the
+ * heap each tracked task takes. (c) The engine's own memory per tracked task, over a fetch and a
+ * journal that keep nothing.
+ */
+async function batchRow() {
+  const JOBS = Number(process.env.BENCH_BATCH_JOBS ?? 2000);
+  const WAITING = Number(process.env.BENCH_BATCH_WAITING ?? 1000);
+  const SECONDS = Number(process.env.BENCH_BATCH_SECONDS ?? 20);
+  const work = mkdtempSync(join(tmpdir(), "kling-bench-batch-"));
+  try {
+    const server = spawn(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `const { startMockServer } = await import(${JSON.stringify(pathToFileURL(resolve("dist/node.js")).href)});
+       const mock = await startMockServer({ port: 0, speed: 12, maxTasks: ${JOBS * 2}, docsFile: null }); console.log(mock.url);`,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const url = await new Promise((done) => server.stdout.once("data", (data) => done(String(data).trim())));
+    const jobs = join(work, "jobs.jsonl");
+    writeFileSync(
+      jobs,
+      Array.from({ length: JOBS }, (_, index) =>
+        JSON.stringify({ name: `job-${index}`, prompt: `a fox, take ${index}` }),
+      ).join("\n"),
+    );
+    const args = [
+      "dist/cli.js",
+      "batch",
+      jobs,
+      "--out-dir",
+      join(work, "videos"),
+      "--concurrency",
+      "50",
+      "--poll-interval",
+      "250ms",
+      "--polls-per-second",
+      "200",
+      "--json",
+    ];
+    const started = process.hrtime.bigint();
+    const cli = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, ...args], {
+      env: { ...process.env, KLING_VIDEO_BASE_URL: url, KLING_VIDEO_API_KEY: "sk-bench-0123456789" },
+      encoding: "utf8",
+      maxBuffer: 1 << 28,
+    });
+    const wallS = Number(process.hrtime.bigint() - started) / 1e9;
+    server.kill();
+    if (cli.status !== 0) throw new Error(`kling-video batch exited ${cli.status}: ${cli.stderr.slice(-500)}`);
+    const peakMb = Number(cli.stderr.trim().split("\n").at(-1)) / 1024;
+    const journalKb = statSync(join(work, "jobs.journal.jsonl")).size / 1024;
+
+    // (b) waiting on tasks that stay running: the engine in this process, the mock in another,
+    // the journal on disk (a memory journal would count its events as the engine's).
+    const slowServer = spawn(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `const { startMockServer } = await import(${JSON.stringify(pathToFileURL(resolve("dist/node.js")).href)});
+       const mock = await startMockServer({ port: 0, durationMs: 3600000, maxTasks: ${WAITING * 2}, docsFile: null }); console.log(mock.url);`,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const slowUrl = await new Promise((done) => slowServer.stdout.once("data", (data) => done(String(data).trim())));
+    const { createFileJournal } = await import("../dist/node.js");
+    const client = createVideoClient({ baseUrl: slowUrl, apiKey: "sk-bench-0123456789" });
+    const stop = new AbortController();
+    let created = 0;
+    const jobsWaiting = Array.from({ length: WAITING }, (_, index) => ({
+      name: `w-${index}`,
+      model: "kling-v3-std-silent",
+      prompt: `an owl ${index}`,
+    }));
+    // Warm up first: loading the engine, the validator and fetch is not per-task state.
+    await client.generateMany(
+      jobsWaiting.slice(0, 2).map((job) => ({ ...job, name: `warm-${job.name}` })),
+      {
+        journal: createFileJournal(join(work, "warm.journal.jsonl")),
+        timeoutMs: 1,
+      },
+    );
+    // Heap for data: compiled code grows with time whatever is tracked, and is left out.
+    const dataHeap = () =>
+      getHeapSpaceStatistics()
+        .filter((space) => !space.space_name.startsWith("code"))
+        .reduce((sum, space) => sum + space.space_used_size, 0);
+    globalThis.gc?.();
+    const heapBefore = dataHeap();
+    const batch = client.generateMany(jobsWaiting, {
+      concurrency: WAITING,
+      journal: createFileJournal(join(work, "waiting.journal.jsonl")),
+      signal: stop.signal,
+      onEvent: (event) => {
+        if (event.type === "journal" && event.event.type === "created") created++;
+      },
+    });
+    while (created < WAITING) await new Promise((done) => setTimeout(done, 50));
+    // undici keeps idle connections 4 s: let the creates' sockets close, and their answers go.
+    await new Promise((done) => setTimeout(done, 6000));
+    globalThis.gc?.();
+    const perTaskBytes = (dataHeap() - heapBefore) / WAITING;
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = performance.now();
+    await new Promise((done) => setTimeout(done, SECONDS * 1000));
+    const cpu = process.cpuUsage(cpuBefore);
+    const share = (cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore);
+    stop.abort();
+    await batch;
+    slowServer.kill();
+    // (c) The engine alone: the same tracking over a fetch that keeps nothing and a journal that
+    // writes nothing, so that every byte measured is the engine's (test/batch/memory.test.ts).
+    let next = 0;
+    const nothing = async (_url, init) =>
+      new Response(
+        JSON.stringify({
+          id: init.method === "POST" ? `task_${++next}` : "task_0",
+          object: "video",
+          model: "m",
+          status: "queued",
+          progress: 0,
+          created_at: 1,
+        }),
+        { headers: { "content-type": "application/json" } },
+      );
+    const bare = createVideoClient({
+      baseUrl: "http://127.0.0.1:4010",
+      apiKey: "sk-bench-0123456789",
+      fetch: nothing,
+      validate: false,
+    });
+    const nowhere = { append: async () => undefined, read: async () => [] };
+    await bare.generateMany(jobsWaiting.slice(0, 2), { journal: nowhere, pollIntervalMs: 1, timeoutMs: 1 });
+    const stopEngine = new AbortController();
+    let tracked = 0;
+    globalThis.gc?.();
+    const engineBefore = dataHeap();
+    const engineBatch = bare.generateMany(jobsWaiting, {
+      journal: nowhere,
+      concurrency: WAITING,
+      pollIntervalMs: 3_600_000,
+      signal: stopEngine.signal,
+      onEvent: (event) => {
+        if (event.type === "journal" && event.event.type === "created") tracked++;
+      },
+    });
+    while (tracked < WAITING) await new Promise((done) => setTimeout(done, 20));
+    globalThis.gc?.();
+    const engineBytes = (dataHeap() - engineBefore) / WAITING;
+    stopEngine.abort();
+    await engineBatch;
+    row(
+      `7. Batch: (a) ${JOBS} jobs through \`kling-video batch\`, concurrency 50, against the mock server; (b) waiting on ${WAITING} running tasks for ${SECONDS} s`,
+      `(a) ${wallS.toFixed(1)} s wall, peak RSS ${peakMb.toFixed(0)} MB, journal ${journalKb.toFixed(0)} kB; (b) ${(share * 100).toFixed(1)}% of one core, ${(perTaskBytes / 1024).toFixed(1)} kB of heap per task for the whole process (fetch's connection pool included); (c) the engine alone: ${engineBytes.toFixed(0)} B per tracked task`,
+      `(b) pacing: each task polled at most every ${DEFAULTS.pollIntervalMs / 1000} s, at most ${DEFAULTS.batchPollsPerSecond} polls/s in all`,
+      "see row",
+      "(b) < 10% of one core; (c) < 2 kB per task",
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 if (only !== undefined) process.exit(0); // one row: printed above, BENCHMARKS.md keeps the full table
