@@ -1,3 +1,4 @@
+// @ts-check
 // `make bench`: figures, not tests. Measures the built package (make build) side by side with
 // its baseline in one run, prints a table, and records it with the machine in BENCHMARKS.md.
 // `--only bundle` (or overhead, validation, wait, download, startup, batch) runs one row and only prints it.

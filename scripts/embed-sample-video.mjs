@@ -1,3 +1,4 @@
+// @ts-check
 // Embeds assets/sample.mp4 (made with ffmpeg, committed) as a base64 module, so the mock can
 // serve a playable video in browsers and Node alike without asset handling.
 //   node scripts/embed-sample-video.mjs assets/sample.mp4 assets/sample-video.js

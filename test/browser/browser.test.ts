@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/prism.mjs";
 import { type MockServer, startMockServer } from "../../src/node.js";
 import { browserTestsRun, launchChromium, offlinePage, RESULTS, requireChromium } from "../support/browser.js";
-import type { FakeGateway } from "../support/fake-gateway.js";
+import type { LoopbackGateway } from "../support/loopback-gateway.js";
 import { type Serve, startServe } from "../support/serve.js";
 import { startStaticServer } from "../support/static-server.js";
 
@@ -27,7 +27,7 @@ requireChromium();
 describe.skipIf(!browserTestsRun)("in Chromium", () => {
   let browser: Browser;
   let serve: Serve;
-  let site: FakeGateway;
+  let site: LoopbackGateway;
   beforeAll(async () => {
     const bundle = await build({
       entryPoints: [`${REPO}examples/browser/mock-demo.ts`],

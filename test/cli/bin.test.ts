@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type FakeGateway, sendJson, startFakeGateway } from "../support/fake-gateway.js";
 import { eventually } from "../support/harness.js";
+import { type LoopbackGateway, sendJson, startLoopbackGateway } from "../support/loopback-gateway.js";
 import { API_KEY, task } from "../support/scripted-fetch.js";
 import { jsonLines } from "./run-cli.js";
 
@@ -45,7 +45,7 @@ function staticGraph(file: string, seen = new Set<string>()): Set<string> {
 const loadsSdk = (files: Set<string>) =>
   [...files].some((file) => readFileSync(file, "utf8").includes("function createVideoClient("));
 
-let gateway: FakeGateway | undefined;
+let gateway: LoopbackGateway | undefined;
 let work: string;
 beforeEach(async () => {
   work = await mkdtemp(join(tmpdir(), "kling-cli-bin-"));
@@ -77,7 +77,7 @@ describe("startup", () => {
 
 describe("against a loopback gateway", () => {
   it("create prints the created event as a JSON line on a pipe, never the key", async () => {
-    gateway = await startFakeGateway(({ res }) => sendJson(res, 200, task()));
+    gateway = await startLoopbackGateway(({ res }) => sendJson(res, 200, task()));
     const run = spawnCli(["create", "--prompt", "a fox", ...key()]);
     expect(await run.exit).toBe(0);
     expect(jsonLines(run.output.stdout)).toEqual([{ event: "created", task: task() }]);
@@ -86,7 +86,9 @@ describe("against a loopback gateway", () => {
   });
 
   it("SIGINT while waiting: the id and the command to resume, exit 130", async () => {
-    gateway = await startFakeGateway(({ res }) => sendJson(res, 200, task({ status: "in_progress", progress: 20 })));
+    gateway = await startLoopbackGateway(({ res }) =>
+      sendJson(res, 200, task({ status: "in_progress", progress: 20 })),
+    );
     const run = spawnCli(["wait", "video_123", "--poll-interval", "1h", ...key()]);
     await eventually(() => run.output.stdout.includes('"progress"'), 5_000, "the first progress event");
     run.child.kill("SIGINT");
@@ -98,7 +100,7 @@ describe("against a loopback gateway", () => {
   });
 
   it("SIGTERM during a download removes the partial file, exit 130", async () => {
-    gateway = await startFakeGateway(({ req, res }) => {
+    gateway = await startLoopbackGateway(({ req, res }) => {
       if (req.url === "/video.mp4")
         return void res.writeHead(200, { "content-type": "video/mp4" }).write(Buffer.alloc(4096));
       sendJson(res, 200, task({ status: "completed", progress: 100, video_url: `${gateway!.url}/video.mp4` }));
@@ -111,7 +113,7 @@ describe("against a loopback gateway", () => {
   });
 
   it("a stdout closed by its reader ends the command quietly", async () => {
-    gateway = await startFakeGateway(({ res, index }) =>
+    gateway = await startLoopbackGateway(({ res, index }) =>
       sendJson(res, 200, task({ status: "in_progress", progress: Math.min(index, 99) })),
     );
     const run = spawnCli(["wait", "video_123", "--poll-interval", "20ms", ...key()]);
@@ -124,7 +126,7 @@ describe("against a loopback gateway", () => {
 
 describe("on a pseudo-terminal (script from util-linux)", () => {
   it("shows the live progress line and the URL, not JSON; the same command on a pipe prints JSON", async () => {
-    gateway = await startFakeGateway(({ res, index }) =>
+    gateway = await startLoopbackGateway(({ res, index }) =>
       sendJson(
         res,
         200,

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SAMPLE_VIDEO_MP4_BASE64 } from "../../assets/sample-video.js";
-import { type FakeGateway, sendJson, startFakeGateway } from "../support/fake-gateway.js";
+import { type LoopbackGateway, sendJson, startLoopbackGateway } from "../support/loopback-gateway.js";
 import {
   NEW_API_KEY,
   type NewApiFlavour,
@@ -93,12 +93,12 @@ describe.each<NewApiFlavour>(["current", "older"])("against a new-api gateway (%
 });
 
 describe("against a UniAll-shaped answer", () => {
-  let cdn: FakeGateway;
-  let gateway: FakeGateway;
+  let cdn: LoopbackGateway;
+  let gateway: LoopbackGateway;
   beforeAll(async () => {
     const uniall = resolve<{ value: Record<string, unknown> }>(spec.components.examples!.TaskCompletedUniAll).value;
-    cdn = await startFakeGateway(({ res }) => void res.writeHead(200, { "content-type": "video/mp4" }).end(VIDEO));
-    gateway = await startFakeGateway(({ res }) => sendJson(res, 200, { ...uniall, video_url: `${cdn.url}/v.mp4` }));
+    cdn = await startLoopbackGateway(({ res }) => void res.writeHead(200, { "content-type": "video/mp4" }).end(VIDEO));
+    gateway = await startLoopbackGateway(({ res }) => sendJson(res, 200, { ...uniall, video_url: `${cdn.url}/v.mp4` }));
   });
   afterAll(async () => {
     await gateway?.close();

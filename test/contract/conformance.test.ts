@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SAMPLE_VIDEO_MP4_BASE64 } from "../../assets/sample-video.js";
-import { type FakeGateway, sendJson, startFakeGateway } from "../support/fake-gateway.js";
+import { type LoopbackGateway, sendJson, startLoopbackGateway } from "../support/loopback-gateway.js";
 import { NEW_API_KEY, type NewApiGateway, startNewApiGateway } from "../support/new-api-gateway.js";
 import { resolve, spec } from "../support/spec.js";
 
@@ -91,10 +91,10 @@ describe("make conformance against new-api", () => {
 });
 
 describe.concurrent("make conformance against a gateway that breaks the spec", () => {
-  let bad: FakeGateway;
+  let bad: LoopbackGateway;
   beforeAll(async () => {
     const completed = resolve<{ value: Record<string, unknown> }>(spec.components.examples!.TaskCompleted).value;
-    bad = await startFakeGateway(({ req, res }) => {
+    bad = await startLoopbackGateway(({ req, res }) => {
       if (req.headers.authorization !== `Bearer ${NEW_API_KEY}`) return sendJson(res, 401, { message: "bad key" });
       if (req.url === "/v1/videos/video_1") {
         const { id: _, ...withoutId } = completed;

@@ -3,8 +3,8 @@
 // ever sent again once the gateway has taken it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVideoClient, KlingVideoError, type VideoTask } from "../../src/index.js";
-import { type FakeGateway, sendJson, startFakeGateway } from "../support/fake-gateway.js";
 import { trapUnhandledRejections } from "../support/harness.js";
+import { type LoopbackGateway, sendJson, startLoopbackGateway } from "../support/loopback-gateway.js";
 import { API_KEY, task } from "../support/scripted-fetch.js";
 
 const CALLS = 200;
@@ -25,10 +25,10 @@ describe(`${CALLS} concurrent generate() calls with random faults (seed ${SEED})
   const roll = mulberry32(SEED);
   const calls = new Map<string, CallLog>();
   const tasks = new Map<string, { polls: number; finishAfter: number; fails: boolean; oddStatus: boolean }>();
-  let gateway: FakeGateway;
+  let gateway: LoopbackGateway;
 
   beforeAll(async () => {
-    gateway = await startFakeGateway(({ req, res, body, socket }) => {
+    gateway = await startLoopbackGateway(({ req, res, body, socket }) => {
       const fault = roll();
       if (req.method === "POST") {
         const marker = /call-(\d+)/.exec(body)?.[1] ?? "?";

@@ -17,13 +17,13 @@ import {
   VideoUrlExpiredError,
   WaitTimeoutError,
 } from "../../src/index.js";
-import { type FakeGateway, type Handler, sendJson, startFakeGateway } from "../support/fake-gateway.js";
 import { eventually, expectNoKey, trapUnhandledRejections } from "../support/harness.js";
+import { type Handler, type LoopbackGateway, sendJson, startLoopbackGateway } from "../support/loopback-gateway.js";
 import { API_KEY, task } from "../support/scripted-fetch.js";
 import { trackTimers } from "../support/timers.js";
 
 const BODY = { model: "kling-v3-std-silent", prompt: "a fox in the snow" } as const;
-const servers: FakeGateway[] = [];
+const servers: LoopbackGateway[] = [];
 let pendingTimers: Set<unknown>;
 
 trapUnhandledRejections();
@@ -40,7 +40,7 @@ afterEach(async () => {
 });
 
 async function serve(handler: Handler, options: { readBody?: boolean } = {}) {
-  const server = await startFakeGateway(handler, options);
+  const server = await startLoopbackGateway(handler, options);
   servers.push(server);
   return {
     server,
@@ -57,7 +57,7 @@ const fail = <T>(call: Promise<T>) =>
       return error;
     },
   );
-const posts = (server: FakeGateway) => server.requests.filter((request) => request.method === "POST").length;
+const posts = (server: LoopbackGateway) => server.requests.filter((request) => request.method === "POST").length;
 
 describe("429 with a server-given wait", () => {
   it("a create refused with 429 is sent again after the wait, and then succeeds", async () => {

@@ -16,8 +16,8 @@ import {
   timestampMs,
   VideoTaskFailedError,
 } from "../../src/index.js";
-import { sendJson, startFakeGateway } from "../support/fake-gateway.js";
 import { expectNoKey } from "../support/harness.js";
+import { sendJson, startLoopbackGateway } from "../support/loopback-gateway.js";
 import {
   NEW_API_KEY,
   type NewApiFlavour,
@@ -188,10 +188,10 @@ describe("a new-api gateway's content route", () => {
 describe("a UniAll-shaped answer", () => {
   it("is a VideoTask under the spec, and download takes its video_url", async () => {
     const uniall = resolve<{ value: Record<string, unknown> }>(spec.components.examples!.TaskCompletedUniAll).value;
-    const cdn = await startFakeGateway(
+    const cdn = await startLoopbackGateway(
       ({ res }) => void res.writeHead(200, { "content-type": "video/mp4" }).end(VIDEO),
     );
-    const gateway = await startFakeGateway(({ res }) =>
+    const gateway = await startLoopbackGateway(({ res }) =>
       sendJson(res, 200, {
         ...uniall,
         video_url: `${cdn.url}/v.mp4`,

@@ -18,7 +18,7 @@
 // POST /v1/video/generations and GET /v1/video/generations/{id}, and keeps the finished
 // video's URL in fail_reason. The provider's CDN is a second server (another origin).
 import { randomBytes } from "node:crypto";
-import { type RecordedRequest, startFakeGateway } from "./fake-gateway.js";
+import { type RecordedRequest, startLoopbackGateway } from "./loopback-gateway.js";
 
 export type NewApiFlavour = "current" | "older";
 type Status = "NOT_START" | "SUBMITTED" | "IN_PROGRESS" | "SUCCESS" | "FAILURE";
@@ -75,7 +75,7 @@ export async function startNewApiGateway(options: {
   const { flavour } = options;
   const tasks = new Map<string, Task>();
   const answers: NewApiGateway["answers"] = [];
-  const cdn = await startFakeGateway(({ res }) => {
+  const cdn = await startLoopbackGateway(({ res }) => {
     res.writeHead(200, { "content-type": "video/mp4", "content-length": options.video.length }).end(options.video);
   });
   const now = () => Math.floor(Date.now() / 1000);
@@ -83,7 +83,7 @@ export async function startNewApiGateway(options: {
     `${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}${"1".repeat(9)}6b1a2f3a${randomBytes(4).toString("hex")}`;
   const videoUrl = (task: Task) => `${cdn.url}/kcdn/${task.id}/output.mp4`;
 
-  const gateway = await startFakeGateway(({ req, res, body }) => {
+  const gateway = await startLoopbackGateway(({ req, res, body }) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     const method = req.method ?? "GET";
     const id = requestId();

@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type FakeGateway, startFakeGateway } from "./fake-gateway.js";
+import { type LoopbackGateway, startLoopbackGateway } from "./loopback-gateway.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const TYPES: Record<string, string> = {
@@ -18,8 +18,8 @@ const TYPES: Record<string, string> = {
 export function startStaticServer(options: {
   roots: string[];
   routes?: Record<string, string | Uint8Array>;
-}): Promise<FakeGateway> {
-  return startFakeGateway(
+}): Promise<LoopbackGateway> {
+  return startLoopbackGateway(
     async ({ req, res }) => {
       const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
       const type = TYPES[extname(path)] ?? "application/octet-stream";

@@ -19,7 +19,7 @@ export type Handler = (context: {
   socket: Socket;
 }) => unknown;
 
-export interface FakeGateway {
+export interface LoopbackGateway {
   url: string;
   requests: RecordedRequest[];
   /** Sockets currently open (keep-alive included): none should remain once a client is done. */
@@ -27,7 +27,7 @@ export interface FakeGateway {
   close(): Promise<void>;
 }
 
-export interface FakeGatewayOptions {
+export interface LoopbackGatewayOptions {
   /** Read the request body before calling the handler (default true). */
   readBody?: boolean;
   /**
@@ -37,7 +37,10 @@ export interface FakeGatewayOptions {
   patient?: boolean;
 }
 
-export async function startFakeGateway(handler: Handler, options: FakeGatewayOptions = {}): Promise<FakeGateway> {
+export async function startLoopbackGateway(
+  handler: Handler,
+  options: LoopbackGatewayOptions = {},
+): Promise<LoopbackGateway> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   // A connection that sends no request within 200 ms is closed: after an aborted response,
