@@ -21,7 +21,10 @@ import { parse } from "yaml";
 const ROWS = ["overhead", "validation", "bundle", "wait", "download", "startup", "batch"];
 const { only } = parseArgs({ options: { only: { type: "string" } } }).values;
 if (only !== undefined && !ROWS.includes(only)) throw new Error(`--only takes one of ${ROWS.join(", ")}`);
+/** @param {string} name */
 const runs = (name) => only === undefined || only === name;
+/** @param {number[]} values */
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 const BUILT_SDK = "../dist/index.js";
 const BUILT_VALIDATOR = "../generated/validate-request.js";
@@ -31,7 +34,10 @@ const spec = parse(readFileSync(new URL("../generated/openapi.yaml", import.meta
 const pageBodies = Object.values(spec.components.examples)
   .map((example) => example.value)
   .filter((value) => value && typeof value === "object" && "model" in value && !("id" in value));
+/** @typedef {{ what: string, ours: string, baseline: string, ratio: string, goal: string }} Row */
+/** @type {Row[]} */
 const rows = [];
+/** @param {string} what @param {string} ours @param {string} baseline @param {string} ratio @param {string} goal */
 const row = (what, ours, baseline, ratio, goal) => {
   rows.push({ what, ours, baseline, ratio, goal });
   console.log(`${what}\n  ours:     ${ours}\n  baseline: ${baseline}\n  ratio:    ${ratio}   (goal: ${goal})\n`);
@@ -70,8 +76,10 @@ if (runs("overhead")) {
     return response.json();
   };
   const sdk = () => client.create(body);
+  /** @type {import("openapi-fetch").Client<import("../generated/schema.js").paths>} */
   const plain = createClient({ baseUrl, headers: { authorization: "Bearer sk-bench" } });
   const openapiFetch = async () => (await plain.POST("/v1/video/generations", { body })).data;
+  /** @param {() => Promise<unknown>} call @param {number} count */
   const timeBlock = async (call, count) => {
     const start = process.hrtime.bigint();
     for (let i = 0; i < count; i++) await call();
@@ -89,6 +97,7 @@ if (runs("overhead")) {
     openapiFetchMs += await timeBlock(openapiFetch, BLOCK);
   }
   server.kill();
+  /** @param {number} ms */
   const perRequest = (ms) => `${((ms * 1000) / REQUESTS).toFixed(0)} µs/request`;
   row(
     `1. Per-request overhead, ${REQUESTS} POST each, interleaved (client.create, validation on, vs bare fetch)`,
@@ -102,6 +111,7 @@ if (runs("overhead")) {
 // 2. Validation throughput: the generated validator vs Ajv compiling the spec at run time.
 if (runs("validation")) {
   const N = Number(process.env.BENCH_VALIDATIONS ?? 1_000_000);
+  /** @param {(body: unknown) => boolean} validate */
   const throughput = (validate) => {
     for (let i = 0; i < 10_000; i++) validate(pageBodies[i % pageBodies.length]);
     const start = process.hrtime.bigint();
@@ -113,9 +123,11 @@ if (runs("validation")) {
   addFormats.default(ajv);
   ajv.addSchema({ $id: "spec.json", components: spec.components });
   const runtime = ajv.getSchema("spec.json#/components/schemas/CreateVideoTaskRequest");
+  if (runtime === undefined) throw new Error("bench: Ajv did not compile CreateVideoTaskRequest");
   const compileMs = Number(process.hrtime.bigint() - compileStart) / 1e6;
   const generated = throughput(validateCreateVideoTaskRequest);
   const compiled = throughput(runtime);
+  /** @param {number} perSecond */
   const fmt = (perSecond) => `${(perSecond / 1e6).toFixed(2)} M bodies/s`;
   row(
     `2. Validation of the page's four bodies, ${N} each`,
@@ -131,7 +143,11 @@ if (runs("validation")) {
 if (runs("bundle")) {
   const root = new URL("..", import.meta.url).pathname;
   const bench = new URL("../bench/", import.meta.url).pathname;
-  /** Bundles `app` (the package as published: dist/, resolved through "kling-video"); gzip -9 sizes per output file. */
+  /**
+   * Bundles `app` (the package as published: dist/, resolved through "kling-video"); gzip -9 sizes per output file.
+   * @param {string} app
+   * @param {{ resolveDir?: string, splitting?: boolean, plugins?: import("esbuild").Plugin[] }} [options]
+   */
   const bundle = async (app, { resolveDir = root, splitting = false, plugins = [] } = {}) => {
     const result = await build({
       stdin: { contents: app, resolveDir, loader: "js", sourcefile: "app.js" },
@@ -153,27 +169,40 @@ if (runs("bundle")) {
       result.outputFiles.map((file) => [file.path, gzipSync(file.contents, { level: 9 }).length]),
     );
     const outputs = result.metafile.outputs;
+    /** @param {Iterable<string>} files */
     const size = (files) => [...files].reduce((sum, file) => sum + (gzipped.get(resolve(root, file)) ?? 0), 0);
-    /** The files `file` loads before it runs: itself and its static imports, transitively. */
+    /**
+     * The files `file` loads before it runs: itself and its static imports, transitively.
+     * @param {string} file @param {Set<string>} [into] @returns {Set<string>}
+     */
     const staticClosure = (file, into = new Set()) => {
       if (into.has(file)) return into;
       into.add(file);
-      for (const { path, kind } of outputs[file].imports) if (kind === "import-statement") staticClosure(path, into);
+      for (const { path, kind } of outputs[file]?.imports ?? [])
+        if (kind === "import-statement") staticClosure(path, into);
       return into;
     };
-    const entry = Object.keys(outputs).find((file) => outputs[file].entryPoint);
+    const entry = Object.keys(outputs).find((file) => outputs[file]?.entryPoint);
+    if (entry === undefined) throw new Error("bench: esbuild produced no entry point");
     const upFront = staticClosure(entry);
-    /** What a dynamic import from the up-front files matching `pattern` adds to them. */
+    /**
+     * What a dynamic import from the up-front files matching `pattern` adds to them.
+     * @param {RegExp} pattern
+     */
     const onDemand = (pattern) => {
+      /** @type {Set<string>} */
       const added = new Set();
       for (const file of upFront)
-        for (const { path, kind } of outputs[file].imports)
+        for (const { path, kind } of outputs[file]?.imports ?? [])
           if (kind === "dynamic-import" && pattern.test(path)) staticClosure(path, added);
       return size([...added].filter((file) => !upFront.has(file)));
     };
     return { total: size(Object.keys(outputs)), upFront: size(upFront), files: upFront.size, onDemand };
   };
-  /** The same with Rolldown (Vite's bundler), code split: up front, and what the first create adds. */
+  /**
+   * The same with Rolldown (Vite's bundler), code split: up front, and what the first create adds.
+   * @param {string} app
+   */
   const splitByRolldown = async (app) => {
     const benchRequire = createRequire(new URL("../bench/package.json", import.meta.url));
     const { rolldown } = await import(pathToFileURL(benchRequire.resolve("rolldown")).href);
@@ -183,23 +212,35 @@ if (runs("bundle")) {
       logLevel: "silent",
       resolve: { alias: { "kling-video": resolve(root, "dist/index.js") } },
       plugins: [
-        { name: "app", resolveId: (id) => (id === "app" ? id : null), load: (id) => (id === "app" ? app : null) },
+        {
+          name: "app",
+          resolveId: (/** @type {string} */ id) => (id === "app" ? id : null),
+          load: (/** @type {string} */ id) => (id === "app" ? app : null),
+        },
       ],
     });
     const { output } = await bundle.generate({ format: "esm", minify: true });
-    const chunks = new Map(output.map((chunk) => [chunk.fileName, chunk]));
+    /** @typedef {{ fileName: string, code: string, imports: string[], dynamicImports: string[], isEntry: boolean }} Chunk */
+    /** @type {Chunk[]} */
+    const chunkList = output;
+    const chunks = new Map(chunkList.map((chunk) => [chunk.fileName, chunk]));
+    /** @param {string} name @param {Set<string>} [into] @returns {Set<string>} */
     const closure = (name, into = new Set()) => {
       if (into.has(name)) return into;
       into.add(name);
-      for (const imported of chunks.get(name).imports) closure(imported, into);
+      for (const imported of chunks.get(name)?.imports ?? []) closure(imported, into);
       return into;
     };
+    /** @param {Iterable<string>} names */
     const size = (names) =>
-      [...names].reduce((sum, name) => sum + gzipSync(chunks.get(name).code, { level: 9 }).length, 0);
-    const upFront = closure(output.find((chunk) => chunk.isEntry).fileName);
+      [...names].reduce((sum, name) => sum + gzipSync(chunks.get(name)?.code ?? "", { level: 9 }).length, 0);
+    const entry = chunkList.find((chunk) => chunk.isEntry);
+    if (entry === undefined) throw new Error("bench: Rolldown produced no entry chunk");
+    const upFront = closure(entry.fileName);
+    /** @type {Set<string>} */
     const validator = new Set();
     for (const name of upFront)
-      for (const imported of chunks.get(name).dynamicImports)
+      for (const imported of chunks.get(name)?.dynamicImports ?? [])
         if (/^validation-/.test(imported)) closure(imported, validator);
     return {
       upFront: size(upFront),
@@ -211,6 +252,7 @@ if (runs("bundle")) {
   // out, by resolving the client's dynamic import of it to an empty module.
   const VALIDATION_CHUNK = /(^|\/)validation-[A-Z0-9]+\.js$/;
   let stubbed = 0;
+  /** @type {import("esbuild").Plugin} */
   const withoutValidator = {
     name: "without-validator",
     setup(build) {
@@ -223,6 +265,7 @@ if (runs("bundle")) {
     },
   };
   const create = `model: "kling-v3-std-silent", prompt: "A red fox trotting through fresh snow"`;
+  /** @param {string} options */
   const ours = (options) =>
     `import { createVideoClient } from "kling-video";
      const client = createVideoClient({ baseUrl: "https://gateway.example", apiKey: ""${options} });
@@ -245,8 +288,11 @@ if (runs("bundle")) {
       const client = new Replicate({ auth: "" });
       console.log(await client.run("kwaivgi/kling-v2.1", { input: { prompt: "A fox" } }));`,
   };
+  /** @type {Record<string, number>} */
   const theirs = {};
   for (const [name, app] of Object.entries(others)) theirs[name] = (await bundle(app, { resolveDir: bench })).total;
+  const replicate = theirs.replicate ?? Number.NaN;
+  /** @param {number} size */
   const bytes = (size) => `${size.toLocaleString("en")} B`;
   row(
     "3. Browser bundle: createVideoClient() and one create(), from dist/ (esbuild --minify, one file with dynamic imports inlined, gzip -9)",
@@ -259,7 +305,7 @@ if (runs("bundle")) {
     `${Object.entries(theirs)
       .map(([name, size]) => `${name} ${versions[name]}: ${bytes(size)}`)
       .join("; ")} (each: create a client, one call; bundled the same way)`,
-    `${(withValidator.total / theirs.replicate).toFixed(2)}x / ${(noValidator.total / theirs.replicate).toFixed(2)}x replicate`,
+    `${(withValidator.total / replicate).toFixed(2)}x / ${(noValidator.total / replicate).toFixed(2)}x replicate`,
     "< 10,240 B with the validator; < replicate's without",
   );
 }
@@ -365,6 +411,8 @@ async function downloadRow() {
     const response = await fetch(${JSON.stringify(`${base}/video.mp4`)});
     await pipeline(Readable.fromWeb(response.body), createWriteStream(${JSON.stringify(out)}));
   `;
+  /** @typedef {"cli" | "curl" | "fetch"} Runner */
+  /** @type {Record<Runner, [string, string[]]>} */
   const commands = {
     cli: [
       process.execPath,
@@ -373,7 +421,9 @@ async function downloadRow() {
     curl: ["curl", ["-sf", "-o", out, `${base}/video.mp4`]],
     fetch: [process.execPath, ["--input-type=module", "-e", bareFetch]],
   };
+  /** @type {Record<Runner, { seconds: number, rssMb: number }[]>} */
   const measured = { cli: [], curl: [], fetch: [] };
+  /** @param {Runner} name */
   const measure = (name) => {
     rmSync(out, { force: true });
     spawnSync("sync");
@@ -390,17 +440,22 @@ async function downloadRow() {
     measured[name].push({ seconds, rssMb: timed ? Number(readFileSync(rssFile, "utf8").trim()) / 1024 : Number.NaN });
   };
   try {
-    for (let run = 0; run < RUNS; run++) for (const name of ["curl", "cli", "fetch"]) measure(name);
+    for (let run = 0; run < RUNS; run++)
+      for (const name of /** @type {const} */ (["curl", "cli", "fetch"])) measure(name);
   } finally {
     server.kill();
     rmSync(work, { recursive: true, force: true });
   }
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  /** @param {Runner} name */
   const seconds = (name) => median(measured[name].map((run) => run.seconds));
+  /** @param {Runner} name */
   const rss = (name) => median(measured[name].map((run) => run.rssMb));
+  /** @param {Runner} name */
   const figure = (name) =>
     `${(BYTES / 2 ** 20 / seconds(name)).toFixed(0)} MB/s (${seconds(name).toFixed(2)} s), peak RSS ${rss(name).toFixed(0)} MB`;
-  const pairedRatio = median(measured.cli.map((run, index) => measured.curl[index].seconds / run.seconds));
+  const pairedRatio = median(
+    measured.cli.map((run, index) => (measured.curl[index]?.seconds ?? Number.NaN) / run.seconds),
+  );
   row(
     `5. Download of one ${(BYTES / 2 ** 30).toFixed(BYTES % 2 ** 30 ? 2 : 0)} GiB video from a loopback server, ${RUNS} alternating runs, medians (kling-video download vs curl)`,
     figure("cli"),
@@ -419,24 +474,26 @@ if (runs("batch")) await batchRow();
  */
 function startupRow() {
   const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 10);
+  /** @param {string[]} args */
   const time = (args) => {
     const start = process.hrtime.bigint();
     spawnSync(process.execPath, args, { stdio: "ignore" });
     return Number(process.hrtime.bigint() - start) / 1e6;
   };
   time(["dist/cli.js", "--help"]); // warm the file cache
+  /** @type {number[]} */
   const bare = [];
+  /** @type {number[]} */
   const help = [];
   for (let run = 0; run < RUNS; run++) {
     bare.push(time(["-e", "0"]));
     help.push(time(["dist/cli.js", "--help"]));
   }
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   row(
     `6. Start-up: \`kling-video --help\` vs \`node -e 0\`, ${RUNS} paired runs, medians`,
     `${median(help).toFixed(0)} ms`,
     `${median(bare).toFixed(0)} ms (bare Node)`,
-    `${(median(help) / median(bare)).toFixed(2)}x (median of paired ratios ${median(help.map((ms, index) => ms / bare[index])).toFixed(2)}x)`,
+    `${(median(help) / median(bare)).toFixed(2)}x (median of paired ratios ${median(help.map((ms, index) => ms / (bare[index] ?? Number.NaN))).toFixed(2)}x)`,
     "<= 1.5x bare Node",
   );
 }
@@ -540,7 +597,7 @@ async function batchRow() {
       concurrency: WAITING,
       journal: createFileJournal(join(work, "waiting.journal.jsonl")),
       signal: stop.signal,
-      onEvent: (event) => {
+      onEvent: (/** @type {import("kling-video").BatchEvent} */ event) => {
         if (event.type === "journal" && event.event.type === "created") created++;
       },
     });
@@ -560,6 +617,7 @@ async function batchRow() {
     // (c) The engine alone: the same tracking over a fetch that keeps nothing and a journal that
     // writes nothing, so that every byte measured is the engine's (test/batch/memory.test.ts).
     let next = 0;
+    /** @param {unknown} _url @param {RequestInit} init */
     const nothing = async (_url, init) =>
       new Response(
         JSON.stringify({
@@ -589,7 +647,7 @@ async function batchRow() {
       concurrency: WAITING,
       pollIntervalMs: 3_600_000,
       signal: stopEngine.signal,
-      onEvent: (event) => {
+      onEvent: (/** @type {import("kling-video").BatchEvent} */ event) => {
         if (event.type === "journal" && event.event.type === "created") tracked++;
       },
     });

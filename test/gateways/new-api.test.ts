@@ -117,8 +117,17 @@ describe.each<NewApiFlavour>(["current", "older"])("a new-api gateway (%s)", (fl
     },
   );
 
-  it("every answer it sent validates against the spec", () => {
-    expect(gateway.answers.length).toBeGreaterThan(10);
+  it("every answer it sends validates against the spec", async () => {
+    // Its own traffic, so that the test stands alone: every route, success and error answers.
+    const sdk = client();
+    const task = await sdk.generate(BODY, { pollIntervalMs: 5 });
+    await (await sdk.download(task)).arrayBuffer();
+    await sdk.retrieve("task_unknown").catch(() => undefined);
+    await client("sk-newapi-wrong-0123456789abcdefghijklm").create(BODY).catch(() => undefined);
+    await fetch(`${gateway.url}/v1/video/generations/${task.id}`, { headers: { authorization: `Bearer ${NEW_API_KEY}` } });
+    await fetch(`${gateway.url}/v1/videos/${task.id}/content`, { headers: { authorization: `Bearer ${NEW_API_KEY}` } });
+    const statuses = new Set(gateway.answers.map((answer) => answer.status));
+    expect([...statuses]).toEqual(expect.arrayContaining([200, 400, 401]));
     for (const answer of gateway.answers) {
       const route = ROUTES.find(([pattern]) => pattern.test(answer.path))?.[1];
       if (!route || answer.contentType === "video/mp4") continue;
