@@ -46,6 +46,7 @@ describe.each<NewApiFlavour>(["current", "older"])("a new-api gateway (%s)", (fl
 
   it("create -> wait -> download gets the video, and only the gateway sees the key", async () => {
     const sdk = client();
+    const [requestsFrom, cdnRequestsFrom] = [gateway.requests.length, gateway.cdnRequests.length];
     const seen: string[] = [];
     const task = await sdk.generate(BODY, {
       pollIntervalMs: 5,
@@ -56,8 +57,12 @@ describe.each<NewApiFlavour>(["current", "older"])("a new-api gateway (%s)", (fl
     expect(seen).toContain("in_progress 30");
     const video = new Uint8Array(await (await sdk.download(task)).arrayBuffer());
     expect(Buffer.from(video).equals(VIDEO)).toBe(true);
-    expect(gateway.requests.every((request) => request.headers.authorization === `Bearer ${NEW_API_KEY}`)).toBe(true);
-    expect(gateway.cdnRequests.map((request) => request.headers.authorization)).toEqual([undefined]);
+    const requests = gateway.requests.slice(requestsFrom);
+    expect(requests.length).toBeGreaterThan(1);
+    expect(requests.every((request) => request.headers.authorization === `Bearer ${NEW_API_KEY}`)).toBe(true);
+    expect(gateway.cdnRequests.slice(cdnRequestsFrom).map((request) => request.headers.authorization)).toEqual([
+      undefined,
+    ]);
     expect(Math.abs(timestampMs(task.created_at)! - Date.now())).toBeLessThan(60_000);
   });
 
@@ -123,8 +128,12 @@ describe.each<NewApiFlavour>(["current", "older"])("a new-api gateway (%s)", (fl
     const task = await sdk.generate(BODY, { pollIntervalMs: 5 });
     await (await sdk.download(task)).arrayBuffer();
     await sdk.retrieve("task_unknown").catch(() => undefined);
-    await client("sk-newapi-wrong-0123456789abcdefghijklm").create(BODY).catch(() => undefined);
-    await fetch(`${gateway.url}/v1/video/generations/${task.id}`, { headers: { authorization: `Bearer ${NEW_API_KEY}` } });
+    await client("sk-newapi-wrong-0123456789abcdefghijklm")
+      .create(BODY)
+      .catch(() => undefined);
+    await fetch(`${gateway.url}/v1/video/generations/${task.id}`, {
+      headers: { authorization: `Bearer ${NEW_API_KEY}` },
+    });
     await fetch(`${gateway.url}/v1/videos/${task.id}/content`, { headers: { authorization: `Bearer ${NEW_API_KEY}` } });
     const statuses = new Set(gateway.answers.map((answer) => answer.status));
     expect([...statuses]).toEqual(expect.arrayContaining([200, 400, 401]));
