@@ -46,7 +46,7 @@ check-generated: $(INSTALLED) ## regenerate from scratch and fail if generated/ 
 	  || { echo "generated/ is out of step with openapi/: run 'make generate' and commit"; exit 1; }
 
 typecheck: $(INSTALLED) ## tsc --noEmit over src, test and scripts
-	$(BIN)/tsc --noEmit -p tsconfig.json
+	$(BIN)/tsc --noEmit -p tsconfig.json --incremental --tsBuildInfoFile node_modules/.cache/kling-video/tsc.tsbuildinfo
 
 build: dist/index.js dist/docs/index.html ## compile the package (ESM + .d.ts), the CLI and the docs page into dist/ (a no-op when up to date)
 
