@@ -9,6 +9,7 @@ import {
   type SchemaValidationError,
   validateCreateVideoTaskRequest,
 } from "../generated/validate-request.js";
+import { closest } from "./closest-name.js";
 import type { ValidationIssue } from "./errors.js";
 
 export function checkCreateVideoTaskRequest(body: unknown): ValidationIssue[] {
@@ -152,25 +153,6 @@ const article = (type: string) =>
   type === "integer" || type === "object" || type === "array" ? `an ${type}` : type === "null" ? "null" : `a ${type}`;
 
 /** A known name that differs only in case, separators or one or two letters. */
-function closest(name: string, known: string[]): string | undefined {
-  const normalize = (value: string) => value.toLowerCase().replace(/[-_\s]/g, "");
-  const exact = known.find((candidate) => normalize(candidate) === normalize(name));
-  if (exact) return exact;
-  return known.find((candidate) => editDistance(normalize(candidate), normalize(name)) <= 2);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
 function dedupe(issues: ValidationIssue[]): ValidationIssue[] {
   const seen = new Set<string>();
   return issues.filter((issue) => {

@@ -1,6 +1,7 @@
 // Reading a command line with node:util's parseArgs, with errors written for people: an
 // unknown option is one line with the closest known one, a missing value names its option.
 import { parseArgs } from "node:util";
+import { closest } from "../closest-name.js";
 import { UsageError } from "./exit-codes.js";
 
 export interface OptionSpec {
@@ -69,29 +70,6 @@ function unknownOption(raw: string, specs: OptionSpecs, where: string): UsageErr
   return new UsageError(
     `unknown option ${raw} for ${where}${guess ? ` (did you mean --${guess}?)` : ""}; see kling-video ${where === "kling-video" ? "" : `${where} `}--help`,
   );
-}
-
-/** The known name nearest to `name` (at most a third of it differs), if any. */
-export function closest(name: string, known: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
-  for (const candidate of known) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /** The options as --help lists them: "  --timeout <ms>   give up waiting after...", wrapped to 100 columns. */

@@ -4,7 +4,8 @@
 // loaded only once one is asked for.
 import { parseArgs } from "node:util";
 import packageJson from "../../package.json" with { type: "json" };
-import { closest, type OptionSpecs, type ParsedArgs, parseOptions, toParseArgs } from "./args.js";
+import { closest } from "../closest-name.js";
+import { type OptionSpecs, type ParsedArgs, parseOptions, toParseArgs } from "./args.js";
 import type { RunContext } from "./context.js";
 import { EXIT, UsageError } from "./exit-codes.js";
 import { commandHelp, mainHelp } from "./help.js";

@@ -1,9 +1,9 @@
 // An in-process gateway for the batch suites: a fetch that creates tasks, answers polls from the
 // (fake) clock, and records every request with how many were in flight. Each job's prompt is its
 // name, so a test can count the creates each job got.
-import { afterEach, beforeAll, beforeEach, vi } from "vitest";
+import { beforeAll, vi } from "vitest";
 import { createVideoClient, type VideoClientOptions } from "../../src/index.js";
-import { trapUnhandledRejections } from "../support/harness.js";
+import { trapUnhandledRejections, useFakeClock } from "../support/harness.js";
 import { API_KEY, apiError } from "../support/scripted-fetch.js";
 
 export interface FakeApiOptions {
@@ -162,14 +162,7 @@ export function useBatchClock(): void {
     await import("../../src/batch/engine.js");
     await import("../../src/validation.js");
   });
-  beforeEach(() => {
-    vi.useFakeTimers({ now: Date.parse("2026-11-25T12:00:00Z") });
-    vi.spyOn(Math, "random").mockReturnValue(0); // no jitter: exact delays
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.restoreAllMocks();
-  });
+  useFakeClock("2026-11-25T12:00:00Z");
 }
 
 /** The gateway's error answer, as a Response. */

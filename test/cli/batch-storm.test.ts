@@ -4,8 +4,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, expect, it, vi } from "vitest";
-import { gaps, MOCK_BASE_URL } from "../support/harness.js";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { gaps, MOCK_BASE_URL, useFakeClock } from "../support/harness.js";
 import { API_KEY, apiError } from "../support/scripted-fetch.js";
 import { batchGateway, posts } from "./batch-gateway.js";
 import { runCli, settleCli } from "./run-cli.js";
@@ -16,16 +16,11 @@ const STORM_MS = 10_000;
 const LATENCY_MS = 50;
 
 let work: string;
+useFakeClock("2026-11-26T12:00:00Z");
 beforeEach(async () => {
   work = await mkdtemp(join(tmpdir(), "kling-batch-storm-"));
-  vi.useFakeTimers({ now: Date.parse("2026-11-26T12:00:00Z") });
-  vi.spyOn(Math, "random").mockReturnValue(0);
 });
-afterEach(async () => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-  await rm(work, { recursive: true, force: true });
-});
+afterEach(() => rm(work, { recursive: true, force: true }));
 
 it("a storm of 429s: bounded creates in flight, one probe per Retry-After, then each job created once", async () => {
   const jobs = join(work, "jobs.jsonl");

@@ -7,16 +7,11 @@ import {
   InternalServerError,
   InvalidOptionError,
 } from "../../src/index.js";
-import { MOCK_BASE_URL, scriptedClient, settle } from "../support/harness.js";
+import { MOCK_BASE_URL, scriptedClient, settle, useFakeClock } from "../support/harness.js";
 import { API_KEY, apiError, hang, json, scriptedFetch, task } from "../support/scripted-fetch.js";
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.spyOn(Math, "random").mockReturnValue(0);
-});
+useFakeClock();
 afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
   vi.unstubAllEnvs();
   vi.unstubAllGlobals();
 });

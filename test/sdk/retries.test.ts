@@ -1,5 +1,5 @@
 // Retry counts and delays, measured with fake timers: the clock only moves when the test moves it.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -7,19 +7,12 @@ import {
   InternalServerError,
   RateLimitError,
 } from "../../src/index.js";
-import { gaps, scriptedClient, settle } from "../support/harness.js";
+import { gaps, scriptedClient, settle, useFakeClock } from "../support/harness.js";
 import { apiError, hang, json, networkError, task } from "../support/scripted-fetch.js";
 
 const BODY = { model: "kling-v3-std-silent", prompt: "a fox" } as const;
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: Date.parse("2026-11-25T12:00:00Z") });
-  vi.spyOn(Math, "random").mockReturnValue(0); // no jitter: exact delays
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+useFakeClock("2026-11-25T12:00:00Z");
 
 describe("GET retries", () => {
   it.each([408, 429, 500, 502, 503])("retries %i twice by default with 0.5 s, 1 s backoff", async (status) => {

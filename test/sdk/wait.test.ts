@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   APIUserAbortError,
   createVideoClient,
@@ -7,17 +7,10 @@ import {
   VideoTaskFailedError,
   WaitTimeoutError,
 } from "../../src/index.js";
-import { gaps, MOCK_BASE_URL, scriptedClient, settle } from "../support/harness.js";
+import { gaps, MOCK_BASE_URL, scriptedClient, settle, useFakeClock } from "../support/harness.js";
 import { API_KEY, apiError, json, networkError, type Step, scriptedFetch, task } from "../support/scripted-fetch.js";
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.spyOn(Math, "random").mockReturnValue(0);
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+useFakeClock();
 
 const setup = (...steps: Step[]) => scriptedClient(steps);
 

@@ -2,7 +2,7 @@
 // review found, one block per finding (numbers as in the hardening issue). Time is faked; the
 // faults that only sockets show are in test/faults/wire.test.ts.
 import { inspect } from "node:util";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { describeBody } from "../../src/error-response.js";
 import {
   APIConnectionTimeoutError,
@@ -24,17 +24,11 @@ import {
   scriptedClient,
   settle,
   trapUnhandledRejections,
+  useFakeClock,
 } from "../support/harness.js";
 import { API_KEY, apiError, hang, json, type Step, scriptedFetch, task } from "../support/scripted-fetch.js";
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: Date.parse("2026-11-26T12:00:00Z") });
-  vi.spyOn(Math, "random").mockReturnValue(0);
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+useFakeClock("2026-11-26T12:00:00Z");
 trapUnhandledRejections();
 
 const BODY = { model: "kling-v3-std-silent", prompt: "a fox" } as const;

@@ -48,6 +48,21 @@ function safeJson(value: unknown): string {
   }
 }
 
+/**
+ * Registers hooks that give each test fake timers (from `now`, when given) and no jitter
+ * (Math.random() is 0, so retry and poll delays are exact), and restore both after it.
+ */
+export function useFakeClock(now?: string): void {
+  beforeEach(() => {
+    vi.useFakeTimers(now === undefined ? {} : { now: Date.parse(now) });
+    vi.spyOn(Math, "random").mockReturnValue(0);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+}
+
 /** Registers before/after hooks that fail the test when a promise rejection went unhandled. */
 export function trapUnhandledRejections(): void {
   const unhandled: unknown[] = [];
