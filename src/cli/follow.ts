@@ -3,8 +3,10 @@
 import { DEFAULTS, type VideoClient, type VideoTask } from "kling-video";
 import type { OptionSpecs, OptionValues } from "./args.js";
 import type { CommandInput } from "./command.js";
+import { optionWords } from "./command-line.js";
 import { formatDuration, parseDuration } from "./durations.js";
 import { checkOut, saveBody } from "./save-file.js";
+import { GATEWAY_OPTIONS } from "./shared-options.js";
 import { shellWord } from "./text.js";
 
 export const WAIT_OPTIONS: OptionSpecs = {
@@ -51,10 +53,19 @@ export async function outFile(values: OptionValues): Promise<OutFile | undefined
   return { path, target: await checkOut(path, force), force };
 }
 
-/** The command that carries on with a task: `kling-video wait <id> --out <path>`. */
-export function resumeCommand(verb: "wait" | "download", taskId: string, out: OutFile | undefined): string {
-  const saving = out ? ` --out ${shellWord(out.path)}${out.force ? " --force" : ""}` : "";
-  return `kling-video ${verb} ${shellWord(taskId)}${saving}`;
+/**
+ * The command that carries on with a task, `kling-video wait <id> --out <path>`, with the gateway
+ * and wait options as they were given (the key as its placeholder).
+ */
+export function resumeCommand(
+  verb: "wait" | "download",
+  taskId: string,
+  out: OutFile | undefined,
+  values: OptionValues,
+): string {
+  const saving = out ? ["--out", shellWord(out.path), ...(out.force ? ["--force"] : [])] : [];
+  const carried = optionWords(values, verb === "wait" ? { ...WAIT_OPTIONS, ...GATEWAY_OPTIONS } : GATEWAY_OPTIONS);
+  return ["kling-video", verb, shellWord(taskId), ...saving, ...carried].join(" ");
 }
 
 /** Waits for the task to complete (reporting each change), then saves the video when --out was given. */
@@ -69,7 +80,7 @@ export async function follow(
   Object.assign(session, {
     stage: "waiting",
     taskId,
-    resume: resumeCommand("wait", taskId, out),
+    resume: resumeCommand("wait", taskId, out, input.values),
     waitTimeoutMs: settings.timeoutMs,
   });
   const task = await client.wait(taskId, {

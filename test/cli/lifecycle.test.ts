@@ -175,9 +175,30 @@ describe("how a task ends: exit code, words, and the id", () => {
     expect(run.code).toBe(5);
     expect(run.stderr.split("\n")).toEqual([
       "kling-video: task video_123 did not finish within 5m (last seen in_progress, 40%); it keeps running",
-      "Resume with: kling-video wait video_123",
+      "Resume with: kling-video wait video_123 --timeout 5m --poll-interval 1m",
       "",
     ]);
+  });
+
+  it("the command to resume talks to the same gateway the same way, and never holds the key", async () => {
+    const gateway = ["--base-url", `${MOCK_BASE_URL}/v1`, "--api-key", API_KEY, "--prefer", "code=200"];
+    const { run } = await underFakeTimers(
+      ["wait", "video_123", "--timeout", "5m", ...gateway],
+      [json(200, task({ status: "in_progress", progress: 40 }))],
+      { env: {} },
+    );
+    expect(run.code).toBe(5);
+    expect(run.stderr).toContain(
+      `Resume with: kling-video wait video_123 --timeout 5m --base-url ${MOCK_BASE_URL}/v1 --api-key <key> --prefer code=200\n`,
+    );
+    expect(run.stderr).not.toContain(API_KEY);
+    const download = await cli(
+      ["download", "video_123", "--out", join(work, "v.mp4"), "--mock"],
+      [networkError("ECONNRESET")],
+    ).run;
+    expect(download.stderr).toContain(
+      `Resume with: kling-video download video_123 --out ${join(work, "v.mp4")} --mock`,
+    );
   });
 
   it.each([
@@ -234,12 +255,12 @@ describe("Ctrl-C (the run's signal)", () => {
     const { code, stderr, events } = await running.done;
     expect(code).toBe(130);
     expect(stderr).toContain(
-      `Stopped waiting. Task video_123 keeps running; resume with: kling-video wait video_123 --out ${out}`,
+      `Stopped waiting. Task video_123 keeps running; resume with: kling-video wait video_123 --out ${out} --poll-interval 1h`,
     );
     expect(events.at(-1)).toEqual({
       event: "interrupted",
       taskId: "video_123",
-      resume: `kling-video wait video_123 --out ${out}`,
+      resume: `kling-video wait video_123 --out ${out} --poll-interval 1h`,
       taskMayExist: false,
     });
   });

@@ -14,6 +14,7 @@ import { lockJournal } from "../batch/journal-lock.js";
 import { adviceLines, BATCH_EXIT_CODES, batchExitCode, jobRows, jobTable, summaryRecord } from "../batch/outcome.js";
 import { type BatchProgress, batchProgress } from "../batch/progress.js";
 import type { Command } from "../command.js";
+import { optionWords } from "../command-line.js";
 import type { RunContext } from "../context.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { WAIT_OPTIONS, waitSettings } from "../follow.js";
@@ -244,16 +245,8 @@ async function reportOutcome(summary: BatchSummary, report: ReportContext): Prom
  * create again the jobs this run left in doubt), and with a placeholder for the key.
  */
 function rerunCommand(jobsPath: string, values: OptionValues): string {
-  const words = ["kling-video", "batch", shellWord(jobsPath)];
-  const specs: OptionSpecs = { ...OPTIONS, ...OUTPUT_OPTIONS };
-  for (const [name, value] of Object.entries(values)) {
-    const spec = specs[name];
-    if (!spec || value === undefined || value === false || name === "retry-unknown") continue;
-    if (name === "api-key") words.push(`--${name}`, spec.value ?? "<key>");
-    else if (spec.type === "boolean") words.push(`--${name}`);
-    else for (const item of [value].flat()) words.push(`--${name}`, shellWord(String(item)));
-  }
-  return words.join(" ");
+  const { "retry-unknown": _, ...specs } = { ...OPTIONS, ...OUTPUT_OPTIONS };
+  return ["kling-video", "batch", shellWord(jobsPath), ...optionWords(values, specs)].join(" ");
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {

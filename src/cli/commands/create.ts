@@ -80,7 +80,7 @@ export const create: Command = {
     session.stage = "creating";
     const task = await client.create(body, { signal: ctx.signal });
     session.taskId = task.id;
-    reporter.created(task, resumeCommand("wait", task.id, out));
+    reporter.created(task, resumeCommand("wait", task.id, out, values));
     if (values.wait || out) await follow(input, client, task.id, settings, out);
     return EXIT.ok;
   },

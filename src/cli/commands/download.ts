@@ -18,7 +18,7 @@ export const download: Command = {
     const out = await outFile(values);
     if (!out) throw new UsageError("download needs --out <file>");
     const { client, baseUrl } = connect(values, ctx);
-    Object.assign(session, { baseUrl, taskId, resume: resumeCommand("download", taskId, out) });
+    Object.assign(session, { baseUrl, taskId, resume: resumeCommand("download", taskId, out, values) });
     await saveVideo(input, client, taskId, out);
     return EXIT.ok;
   },
