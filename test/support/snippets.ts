@@ -23,14 +23,16 @@ export interface Run {
 
 export type SnippetLanguage = "shell" | "javascript" | "typescript";
 
-/** Runs `source` in a fresh folder with `env` (on top of this process's), within 30 s. */
+/** Runs `source` in a fresh folder holding `files`, with `env` (on top of this process's), within 30 s. */
 export async function runSnippet(
   language: SnippetLanguage,
   source: string,
   name: string,
   env: Record<string, string>,
+  files: Record<string, Uint8Array> = {},
 ): Promise<Run> {
   const folder = await mkdtemp(join(tmpdir(), "kling-snippet-"));
+  for (const [file, bytes] of Object.entries(files)) await writeFile(join(folder, file), bytes);
   if (language === "shell") {
     const script = source.replaceAll("npx kling-video", `node ${JSON.stringify(CLI)}`);
     return run("bash", ["-euo", "pipefail", "-c", script], folder, env);
