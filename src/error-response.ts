@@ -33,9 +33,9 @@ export function describeBody(body: unknown): string {
   const message = errorFields(body).message;
   if (typeof message === "string" && message.trim()) return clip(message.trim());
   if (typeof body !== "string" || !body.trim()) return "(no error message in the response)";
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
+  // [^<>] stops each match at the next "<": linear time, even for a body of nothing but "<" or "<title".
+  const title = /<title[^<>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
   if (title) return `${clip(title)} (HTML error page)`;
-  // [^<>] stops each match at the next "<": linear time, even for a body of nothing but "<".
   return clip(
     body
       .replace(/<[^<>]*>/g, " ")

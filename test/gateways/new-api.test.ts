@@ -16,6 +16,7 @@ import {
   timestampMs,
   VideoTaskFailedError,
 } from "../../src/index.js";
+import { taskFromLegacyBody } from "../../src/legacy-task.js";
 import { expectNoKey } from "../support/harness.js";
 import { sendJson, startLoopbackGateway } from "../support/loopback-gateway.js";
 import {
@@ -228,5 +229,33 @@ describe("a UniAll-shaped answer", () => {
       await gateway.close();
       await cdn.close();
     }
+  });
+});
+
+describe("the older route's statuses", () => {
+  // new-api's TaskStatus.ToVideoStatus (model/task.go): SUBMITTED and QUEUED are queued, anything
+  // it does not name (NOT_START, UNKNOWN) is unknown, which wait keeps polling.
+  const TO_VIDEO_STATUS: Record<string, string> = {
+    NOT_START: "unknown",
+    SUBMITTED: "queued",
+    QUEUED: "queued",
+    IN_PROGRESS: "in_progress",
+    SUCCESS: "completed",
+    FAILURE: "failed",
+    UNKNOWN: "unknown",
+  };
+  const statuses = resolve<{ enum: string[] }>(spec.components.schemas!.LegacyTaskStatus).enum;
+
+  it("the spec names exactly the statuses new-api has", () => {
+    expect(statuses.toSorted()).toEqual(Object.keys(TO_VIDEO_STATUS).toSorted());
+  });
+
+  it.each(statuses)("%s reads as new-api's own /v1/videos route says it", (status) => {
+    const task = taskFromLegacyBody(
+      { data: { task_id: "task_1", status, progress: "50%", submit_time: 1_764_086_400 } },
+      { status: 200, headers: new Headers() },
+    );
+    expect(task.status).toBe(TO_VIDEO_STATUS[status]);
+    expect(responseValidator("/v1/videos/{task_id}", "get", 200)(task)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 // Regression tests for the attacks of a hostile or broken server (and careless input) that the
 // review found, one block per finding (numbers as in the hardening issue). Time is faked; the
-// faults that only sockets show are in test/faults/wire.test.ts.
+// faults that only sockets show are in test/faults/gateway-faults.test.ts.
 import { inspect } from "node:util";
 import { describe, expect, it, vi } from "vitest";
 import { describeBody } from "../../src/error-response.js";
@@ -156,6 +156,10 @@ describe("6. summarising an error page", () => {
   it("takes linear time, even for a megabyte of '<' (a quadratic regex takes minutes here)", { timeout: 5_000 }, () => {
     expect(describeBody("<".repeat(1_000_000))).toHaveLength(201);
     expect(describeBody(`<b>${"<i".repeat(200_000)}`)).toMatch(/^<i<i/);
+    expect(describeBody("<title".repeat(200_000))).toMatch(/^<title<title/);
+    expect(describeBody('<html><title lang="en"> 502 Bad Gateway </title></html>')).toBe(
+      "502 Bad Gateway (HTML error page)",
+    );
   });
 
   it("reads only the first kilobytes of an error body", async () => {
