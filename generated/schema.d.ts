@@ -142,8 +142,9 @@ export interface components {
         NoNulText: string;
         /**
          * ImageUrl
-         * @description An image the gateway can fetch: an http(s) URL, or the image itself as a base64 `data:` URI
-         *     (`data:image/png;base64,...` or `data:image/jpeg;base64,...`). Kling takes JPEG and PNG images
+         * @description An image the gateway can fetch: an http(s) URL with a host and no spaces or control characters,
+         *     or the image itself as a base64 `data:` URI (`data:image/png;base64,...` or
+         *     `data:image/jpeg;base64,...`). Kling takes JPEG and PNG images
          *     of at most 10 MB, at least 300 px wide and high, with an aspect ratio between 1:2.5 and 2.5:1.
          *     The size limit is checked here: 10,000,000 bytes are 13,333,359 characters as a data URI.
          */

@@ -1,6 +1,8 @@
 // The command line of `kling-video`, run in process: flags from the spec's field table, --body
 // and --extra, --dry-run, help, and every way a command line can be wrong (exit 2, nothing sent).
+import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -264,5 +266,22 @@ describe("kling-video mock: its flags", () => {
     const run = await runCli(["mock", ...args]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
+  });
+
+  it("a taken port: exit 2 at once, naming the port, and nothing is sent to what holds it", async () => {
+    let hits = 0;
+    const holder = createServer(() => void hits++).listen(0, "127.0.0.1");
+    await once(holder, "listening");
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const run = await runCli(["mock", "--port", String(port)]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        `kling-video: port ${port} is in use: stop what listens there, or pick another with --port\n`,
+      );
+      expect(hits).toBe(0);
+    } finally {
+      holder.close();
+    }
   });
 });
