@@ -4,7 +4,7 @@
 import { beforeAll, vi } from "vitest";
 import { createVideoClient, type VideoClientOptions } from "../../src/index.js";
 import { trapUnhandledRejections, useFakeClock } from "../support/harness.js";
-import { API_KEY, apiError } from "../support/scripted-fetch.js";
+import { API_KEY, apiError, jsonResponse } from "../support/scripted-fetch.js";
 
 export interface FakeApiOptions {
   /** Answers POST number `index` instead of the default (a new task); undefined: the default. "lost": the task is made, the answer never arrives. */
@@ -33,9 +33,6 @@ export function fakeApi(options: FakeApiOptions = {}) {
   const flight = { now: 0, peak: 0, posts: 0, peakPosts: 0 };
   let posts = 0;
   let polls = 0;
-
-  const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 
   const view = (id: string, now: number) => {
     const task = tasks.get(id)!;
@@ -79,14 +76,14 @@ export function fakeApi(options: FakeApiOptions = {}) {
               cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }),
             });
           }
-          response = answer(200, { ...view(id, now), status: "queued", progress: 0 });
+          response = jsonResponse(200, { ...view(id, now), status: "queued", progress: 0 });
         } else response = scripted;
       } else {
         const id = decodeURIComponent(new URL(request.url).pathname.split("/").pop() ?? "");
         record.taskId = id;
         response =
           options.poll?.({ index: polls++, now }) ??
-          (tasks.has(id) ? answer(200, view(id, now)) : await apiError(404)(request));
+          (tasks.has(id) ? jsonResponse(200, view(id, now)) : await apiError(404)(request));
       }
       record.status = response.status;
       return response;

@@ -5,7 +5,7 @@ import { runInNewContext } from "node:vm";
 import { expect, it } from "vitest";
 import { createVideoClient, type Journal } from "../../src/index.js";
 import { eventually } from "../support/harness.js";
-import { API_KEY } from "../support/scripted-fetch.js";
+import { API_KEY, jsonResponse } from "../support/scripted-fetch.js";
 import { namedJobs } from "./fake-api.js";
 
 setFlagsFromString("--expose-gc");
@@ -35,7 +35,7 @@ it(`holds well under 2 kB per tracked task (${TASKS} tasks)`, async () => {
             progress: 50,
             created_at: 1,
           };
-    return new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
+    return jsonResponse(200, body);
   };
   const client = createVideoClient({ baseUrl: "http://127.0.0.1:4010", apiKey: API_KEY, fetch, validate: false });
   const nowhere: Journal = { append: async () => undefined, read: async () => [] };

@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { jsonResponse } from "./scripted-fetch.js";
 
 /** Answers a request as a gateway would (undefined: not a gateway path). */
 export type GatewayCore = (request: Request) => Promise<Response | undefined>;
@@ -163,8 +164,6 @@ export async function startFaultyGateway(options: FaultyGatewayOptions): Promise
  */
 export function quickTasks(origin: string, durationMs = 30): GatewayCore {
   const tasks = new Map<string, { prompt: string; createdAt: number }>();
-  const json = (status: number, body: unknown) =>
-    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
   const view = (id: string) => {
     const { createdAt, prompt } = tasks.get(id)!;
     const elapsed = Date.now() - createdAt;
@@ -187,11 +186,13 @@ export function quickTasks(origin: string, durationMs = 30): GatewayCore {
       const { prompt = "" } = (await request.json()) as { prompt?: string };
       const id = `task_${tasks.size + 1}_${createHash("sha256").update(`${prompt}${Math.random()}`).digest("hex").slice(0, 8)}`;
       tasks.set(id, { prompt, createdAt: Date.now() });
-      return json(200, { ...view(id), status: "queued", progress: 0 });
+      return jsonResponse(200, { ...view(id), status: "queued", progress: 0 });
     }
     const poll = /^\/v1\/videos\/([^/]+)$/.exec(path);
     if (poll)
-      return tasks.has(poll[1]!) ? json(200, view(poll[1]!)) : json(404, { error: { message: "no such task" } });
+      return tasks.has(poll[1]!)
+        ? jsonResponse(200, view(poll[1]!))
+        : jsonResponse(404, { error: { message: "no such task" } });
     const video = /^\/videos\/([^/]+)\.mp4$/.exec(path);
     if (video && tasks.has(video[1]!)) {
       const bytes = videoBytes(video[1]!);

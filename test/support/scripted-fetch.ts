@@ -44,9 +44,13 @@ export const task = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/** A JSON answer: the one builder every test double uses. */
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+}
+
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Step {
-  return () =>
-    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+  return () => jsonResponse(status, body, headers);
 }
 
 export function apiError(
