@@ -130,3 +130,22 @@ describe("an answer that breaks the spec", () => {
     }
   }, 30_000);
 });
+
+describe("make serve-static", () => {
+  it("serves Prism's static mock of the spec: an answer picked by Prefer, the docs beside it", async () => {
+    const serveStatic = await startServe({ args: ["--static"] });
+    try {
+      const headers = { authorization: "Bearer sk-test" };
+      const picked = await fetch(`${serveStatic.apiUrl}/v1/videos/${EXAMPLE_TASK_ID}`, {
+        headers: { ...headers, prefer: "code=429" },
+      });
+      expect(picked.status).toBe(429);
+      const example = await fetch(`${serveStatic.apiUrl}/v1/videos/${EXAMPLE_TASK_ID}`, { headers });
+      expect(example.status).toBe(200);
+      expect(await example.json()).toMatchObject({ id: expect.any(String), status: expect.any(String) });
+      expect((await fetch(serveStatic.docsUrl)).status).toBe(200);
+    } finally {
+      await serveStatic.stop();
+    }
+  }, 60_000);
+});

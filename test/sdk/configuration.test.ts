@@ -6,6 +6,8 @@ import {
   createVideoClient,
   InternalServerError,
   InvalidOptionError,
+  RateLimitError,
+  type VideoTask,
 } from "../../src/index.js";
 import { MOCK_BASE_URL, scriptedClient, settle, useFakeClock } from "../support/harness.js";
 import { API_KEY, apiError, hang, json, scriptedFetch, task } from "../support/scripted-fetch.js";
@@ -106,6 +108,30 @@ describe("per-call options over the client's", () => {
       InternalServerError,
     );
     expect(wait.fetchImpl.calls).toHaveLength(2);
+  });
+
+  it("create and download take timeoutMs and maxRetries too", async () => {
+    await import("../../src/download.js"); // loaded on first use: here, before the clock is run
+    const body = { model: "kling-v3-std-silent", prompt: "a" } as const;
+    const timed = scriptedClient([hang], { timeoutMs: 60_000 });
+    const timedOut = await settle(timed.client.create(body, { timeoutMs: 1_000 }));
+    expect(timedOut).toBeInstanceOf(APIConnectionTimeoutError);
+    expect(timedOut).toMatchObject({ taskMayExist: true });
+    expect(timed.fetchImpl.calls).toHaveLength(1);
+
+    const limited = scriptedClient([apiError(429), apiError(429), json(200, task())], { maxRetries: 5 });
+    expect(await settle(limited.client.create(body, { maxRetries: 1 }))).toBeInstanceOf(RateLimitError);
+    expect(limited.fetchImpl.calls).toHaveLength(2);
+
+    const videoUrl = "https://cdn.example.com/v.mp4";
+    const completed = task({ status: "completed", video_url: videoUrl }) as VideoTask;
+    const stalled = scriptedClient([hang], { timeoutMs: 60_000 });
+    expect(await settle(stalled.client.download(completed, { timeoutMs: 1_000 }))).toBeInstanceOf(
+      APIConnectionTimeoutError,
+    );
+    const failing = scriptedClient([apiError(503), apiError(503)], { maxRetries: 5 });
+    expect(await settle(failing.client.download(completed, { maxRetries: 1 }))).toBeInstanceOf(InternalServerError);
+    expect(failing.fetchImpl.calls.map((call) => call.url)).toEqual([videoUrl, videoUrl]);
   });
 
   it("signal", async () => {
