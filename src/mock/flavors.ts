@@ -160,46 +160,43 @@ export function legacyTaskBody(flavor: MockFlavor, view: TaskView): LegacyTaskRe
   const action = task.withImage ? "generate" : record.action;
   const status = legacyStatus(state.stage);
   const progressText = `${isNewApi(flavor) ? COARSE_PROGRESS[state.stage] : progress(flavor, state)}%`;
+  const envelope = (data: LegacyTaskResponse["data"]): LegacyTaskResponse => ({
+    code: EXAMPLE.LegacyTaskNotStart.code,
+    message: EXAMPLE.LegacyTaskNotStart.message,
+    data,
+  });
   if (flavor === "new-api-legacy") {
     // Before 2026 the record had no id or result_url, and a success's URL was in fail_reason.
     const failReason = completed ? view.videoUrl : reason;
-    return {
-      code: EXAMPLE.LegacyTaskNotStart.code,
-      message: EXAMPLE.LegacyTaskNotStart.message,
-      data: {
-        task_id: task.id,
-        action,
-        status,
-        fail_reason: failReason,
-        ...times,
-        progress: progressText,
-        data: record.data,
-      },
-    };
+    return envelope({
+      task_id: task.id,
+      action,
+      status,
+      fail_reason: failReason,
+      ...times,
+      progress: progressText,
+      data: record.data,
+    });
   }
   // result_url falls back to fail_reason (model/task.go GetResultURL), so a failure repeats its reason there.
   const resultUrl = completed ? view.videoUrl : reason;
-  return {
-    code: EXAMPLE.LegacyTaskNotStart.code,
-    message: EXAMPLE.LegacyTaskNotStart.message,
-    data: {
-      id: task.serial,
-      created_at: seconds(task.createdAt),
-      updated_at: seconds(state.updatedAt),
-      task_id: task.id,
-      platform: record.platform,
-      user_id: record.user_id,
-      group: record.group,
-      channel_id: record.channel_id,
-      quota: record.quota,
-      action,
-      status,
-      fail_reason: reason,
-      ...(resultUrl ? { result_url: resultUrl } : {}),
-      ...times,
-      progress: progressText,
-      properties: { input: record.properties.input, upstream_model_name: task.model, origin_model_name: task.model },
-      data: record.data,
-    },
-  };
+  return envelope({
+    id: task.serial,
+    created_at: seconds(task.createdAt),
+    updated_at: seconds(state.updatedAt),
+    task_id: task.id,
+    platform: record.platform,
+    user_id: record.user_id,
+    group: record.group,
+    channel_id: record.channel_id,
+    quota: record.quota,
+    action,
+    status,
+    fail_reason: reason,
+    ...(resultUrl ? { result_url: resultUrl } : {}),
+    ...times,
+    progress: progressText,
+    properties: { input: record.properties.input, upstream_model_name: task.model, origin_model_name: task.model },
+    data: record.data,
+  });
 }

@@ -5,19 +5,18 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SAMPLE_VIDEO_MP4_BASE64 } from "../../assets/sample-video.js";
 import { type LoopbackGateway, sendJson, startLoopbackGateway } from "../support/loopback-gateway.js";
 import {
   NEW_API_KEY,
   type NewApiFlavour,
   type NewApiGateway,
   POOR_KEY,
+  SAMPLE_VIDEO,
   startNewApiGateway,
 } from "../support/new-api-gateway.js";
 import { resolve, spec } from "../support/spec.js";
 import { runCli } from "./run-cli.js";
 
-const VIDEO = Buffer.from(SAMPLE_VIDEO_MP4_BASE64, "base64");
 const FAST = ["--poll-interval", "5ms", "--json"];
 let folder: string;
 beforeAll(async () => {
@@ -29,7 +28,7 @@ describe.each<NewApiFlavour>(["current", "older"])("against a new-api gateway (%
   let gateway: NewApiGateway;
   const env = (key = NEW_API_KEY) => ({ KLING_VIDEO_BASE_URL: gateway.url, KLING_VIDEO_API_KEY: key });
   beforeAll(async () => {
-    gateway = await startNewApiGateway({ flavour, video: VIDEO });
+    gateway = await startNewApiGateway({ flavour });
   });
   afterAll(() => gateway?.close());
 
@@ -37,7 +36,7 @@ describe.each<NewApiFlavour>(["current", "older"])("against a new-api gateway (%
     const out = join(folder, `${flavour}-create.mp4`);
     const run = await runCli(["create", "--prompt", "A lighthouse at dusk", "--out", out, ...FAST], { env: env() });
     expect(run.code, run.stderr).toBe(0);
-    expect((await readFile(out)).equals(VIDEO)).toBe(true);
+    expect((await readFile(out)).equals(SAMPLE_VIDEO)).toBe(true);
     expect(run.events.map((event) => event.event)).toEqual(expect.arrayContaining(["created", "completed", "saved"]));
     expect(gateway.cdnRequests.every((request) => request.headers.authorization === undefined)).toBe(true);
   });
@@ -54,7 +53,7 @@ describe.each<NewApiFlavour>(["current", "older"])("against a new-api gateway (%
     const out = join(folder, `${flavour}-download.mp4`);
     const downloaded = await runCli(["download", taskId, "--out", out, "--json"], { env: env() });
     expect(downloaded.code, downloaded.stderr).toBe(0);
-    expect((await readFile(out)).equals(VIDEO)).toBe(true);
+    expect((await readFile(out)).equals(SAMPLE_VIDEO)).toBe(true);
   });
 
   it.each([
@@ -97,7 +96,9 @@ describe("against a UniAll-shaped answer", () => {
   let gateway: LoopbackGateway;
   beforeAll(async () => {
     const uniall = resolve<{ value: Record<string, unknown> }>(spec.components.examples!.TaskCompletedUniAll).value;
-    cdn = await startLoopbackGateway(({ res }) => void res.writeHead(200, { "content-type": "video/mp4" }).end(VIDEO));
+    cdn = await startLoopbackGateway(
+      ({ res }) => void res.writeHead(200, { "content-type": "video/mp4" }).end(SAMPLE_VIDEO),
+    );
     gateway = await startLoopbackGateway(({ res }) => sendJson(res, 200, { ...uniall, video_url: `${cdn.url}/v.mp4` }));
   });
   afterAll(async () => {
@@ -113,7 +114,7 @@ describe("against a UniAll-shaped answer", () => {
     const out = join(folder, "uniall.mp4");
     const run = await runCli(["download", "task_9xV2mQ7rT4kL8pW3nZ6bY1cD5fH0jS2a", "--out", out, "--json"], { env });
     expect(run.code, run.stderr).toBe(0);
-    expect((await readFile(out)).equals(VIDEO)).toBe(true);
+    expect((await readFile(out)).equals(SAMPLE_VIDEO)).toBe(true);
     expect(cdn.requests.map((request) => request.headers.authorization)).toEqual([undefined]);
   });
 });

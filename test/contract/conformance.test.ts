@@ -4,12 +4,10 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SAMPLE_VIDEO_MP4_BASE64 } from "../../assets/sample-video.js";
 import { type LoopbackGateway, sendJson, startLoopbackGateway } from "../support/loopback-gateway.js";
 import { NEW_API_KEY, type NewApiGateway, startNewApiGateway } from "../support/new-api-gateway.js";
 import { resolve, spec } from "../support/spec.js";
 
-const VIDEO = Buffer.from(SAMPLE_VIDEO_MP4_BASE64, "base64");
 const run = promisify(execFile);
 
 async function conformance(env: Record<string, string>) {
@@ -39,7 +37,7 @@ describe("make conformance against new-api", () => {
   const gateways: NewApiGateway[] = [];
   afterAll(() => Promise.all(gateways.map((gateway) => gateway.close())));
   const start = async (flavour: "current" | "older") => {
-    const gateway = await startNewApiGateway({ flavour, video: VIDEO });
+    const gateway = await startNewApiGateway({ flavour });
     gateways.push(gateway);
     return gateway;
   };

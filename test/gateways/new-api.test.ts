@@ -3,7 +3,6 @@
 // video's URL in fail_reason), and a UniAll-shaped answer. The whole create -> wait -> download
 // flow, every error they send, and every body they send validated against the bundled spec.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SAMPLE_VIDEO_MP4_BASE64 } from "../../assets/sample-video.js";
 import {
   AuthenticationError,
   BadRequestError,
@@ -24,11 +23,12 @@ import {
   type NewApiFlavour,
   type NewApiGateway,
   POOR_KEY,
+  SAMPLE_VIDEO,
   startNewApiGateway,
+  TO_VIDEO_STATUS,
 } from "../support/new-api-gateway.js";
 import { resolve, responseValidator, spec } from "../support/spec.js";
 
-const VIDEO = Buffer.from(SAMPLE_VIDEO_MP4_BASE64, "base64");
 const BODY = { model: "kling-v3-std-silent", prompt: "A lighthouse at dusk" } as const;
 const ROUTES: [RegExp, string][] = [
   [/^\/v1\/video\/generations$/, "/v1/video/generations"],
@@ -41,7 +41,7 @@ describe.each<NewApiFlavour>(["current", "older"])("a new-api gateway (%s)", (fl
   let gateway: NewApiGateway;
   const client = (apiKey = NEW_API_KEY) => createVideoClient({ baseUrl: gateway.url, apiKey, maxRetries: 0 });
   beforeAll(async () => {
-    gateway = await startNewApiGateway({ flavour, video: VIDEO });
+    gateway = await startNewApiGateway({ flavour });
   });
   afterAll(() => gateway?.close());
 
@@ -57,7 +57,7 @@ describe.each<NewApiFlavour>(["current", "older"])("a new-api gateway (%s)", (fl
     expect(seen.at(-1)).toBe("completed 100");
     expect(seen).toContain("in_progress 30");
     const video = new Uint8Array(await (await sdk.download(task)).arrayBuffer());
-    expect(Buffer.from(video).equals(VIDEO)).toBe(true);
+    expect(Buffer.from(video).equals(SAMPLE_VIDEO)).toBe(true);
     const requests = gateway.requests.slice(requestsFrom);
     expect(requests.length).toBeGreaterThan(1);
     expect(requests.every((request) => request.headers.authorization === `Bearer ${NEW_API_KEY}`)).toBe(true);
@@ -153,7 +153,7 @@ describe.each<NewApiFlavour>(["current", "older"])("a new-api gateway (%s)", (fl
 
 describe("an older new-api gateway (2025)", () => {
   it("asks the older route once GET /v1/videos/{id} turns out not to be served, and remembers", async () => {
-    const gateway = await startNewApiGateway({ flavour: "older", video: VIDEO });
+    const gateway = await startNewApiGateway({ flavour: "older" });
     try {
       const sdk = createVideoClient({ baseUrl: gateway.url, apiKey: NEW_API_KEY, maxRetries: 0 });
       const task = await sdk.create(BODY);
@@ -174,7 +174,7 @@ describe("an older new-api gateway (2025)", () => {
 describe("a new-api gateway's content route", () => {
   let gateway: NewApiGateway;
   beforeAll(async () => {
-    gateway = await startNewApiGateway({ flavour: "current", video: VIDEO });
+    gateway = await startNewApiGateway({ flavour: "current" });
   });
   afterAll(() => gateway?.close());
 
@@ -196,7 +196,7 @@ describe("a new-api gateway's content route", () => {
     const task = await sdk.generate(BODY, { pollIntervalMs: 5 });
     const { metadata: _, ...withoutUrl } = task;
     const video = Buffer.from(await (await sdk.download(withoutUrl)).arrayBuffer());
-    expect(video.equals(VIDEO)).toBe(true);
+    expect(video.equals(SAMPLE_VIDEO)).toBe(true);
     expect(gateway.requests.at(-1)).toMatchObject({
       url: `/v1/videos/${task.id}/content`,
       headers: { authorization: `Bearer ${NEW_API_KEY}` },
@@ -208,7 +208,7 @@ describe("a UniAll-shaped answer", () => {
   it("is a VideoTask under the spec, and download takes its video_url", async () => {
     const uniall = resolve<{ value: Record<string, unknown> }>(spec.components.examples!.TaskCompletedUniAll).value;
     const cdn = await startLoopbackGateway(
-      ({ res }) => void res.writeHead(200, { "content-type": "video/mp4" }).end(VIDEO),
+      ({ res }) => void res.writeHead(200, { "content-type": "video/mp4" }).end(SAMPLE_VIDEO),
     );
     const gateway = await startLoopbackGateway(({ res }) =>
       sendJson(res, 200, {
@@ -223,7 +223,7 @@ describe("a UniAll-shaped answer", () => {
       expect(responseValidator("/v1/videos/{task_id}", "get", 200)(task)).toBe(true);
       expect(taskProgress(task)).toBe(100);
       const video = Buffer.from(await (await sdk.download(task)).arrayBuffer());
-      expect(video.equals(VIDEO)).toBe(true);
+      expect(video.equals(SAMPLE_VIDEO)).toBe(true);
       expect(cdn.requests[0]!.headers.authorization).toBeUndefined();
     } finally {
       await gateway.close();
@@ -233,17 +233,6 @@ describe("a UniAll-shaped answer", () => {
 });
 
 describe("the older route's statuses", () => {
-  // new-api's TaskStatus.ToVideoStatus (model/task.go): SUBMITTED and QUEUED are queued, anything
-  // it does not name (NOT_START, UNKNOWN) is unknown, which wait keeps polling.
-  const TO_VIDEO_STATUS: Record<string, string> = {
-    NOT_START: "unknown",
-    SUBMITTED: "queued",
-    QUEUED: "queued",
-    IN_PROGRESS: "in_progress",
-    SUCCESS: "completed",
-    FAILURE: "failed",
-    UNKNOWN: "unknown",
-  };
   const statuses = resolve<{ enum: string[] }>(spec.components.schemas!.LegacyTaskStatus).enum;
 
   it("the spec names exactly the statuses new-api has", () => {
@@ -255,7 +244,7 @@ describe("the older route's statuses", () => {
       { data: { task_id: "task_1", status, progress: "50%", submit_time: 1_764_086_400 } },
       { status: 200, headers: new Headers() },
     );
-    expect(task.status).toBe(TO_VIDEO_STATUS[status]);
+    expect(task.status).toBe(TO_VIDEO_STATUS[status as keyof typeof TO_VIDEO_STATUS]);
     expect(responseValidator("/v1/videos/{task_id}", "get", 200)(task)).toBe(true);
   });
 });

@@ -18,6 +18,7 @@
 // POST /v1/video/generations and GET /v1/video/generations/{id}, and keeps the finished
 // video's URL in fail_reason. The provider's CDN is a second server (another origin).
 import { randomBytes } from "node:crypto";
+import { SAMPLE_VIDEO_MP4_BASE64 } from "../../assets/sample-video.js";
 import { type RecordedRequest, startLoopbackGateway } from "./loopback-gateway.js";
 
 export type NewApiFlavour = "current" | "older";
@@ -60,23 +61,31 @@ const PROGRESS: Record<Status, string> = {
   SUCCESS: "100%",
   FAILURE: "100%",
 };
-const VIDEO_STATUS: Record<Status, string> = {
+/**
+ * TaskStatus.ToVideoStatus (model/task.go): SUBMITTED and QUEUED are queued; what it does not name
+ * (NOT_START, UNKNOWN) is unknown. This stand-in's tasks use the first five.
+ */
+export const TO_VIDEO_STATUS: Record<Status | "QUEUED" | "UNKNOWN", string> = {
   NOT_START: "unknown",
   SUBMITTED: "queued",
+  QUEUED: "queued",
   IN_PROGRESS: "in_progress",
   SUCCESS: "completed",
   FAILURE: "failed",
+  UNKNOWN: "unknown",
 };
+/** The video every finished task has, unless a test gives its own: the mock's sample MP4. */
+export const SAMPLE_VIDEO = Buffer.from(SAMPLE_VIDEO_MP4_BASE64, "base64");
 
 export async function startNewApiGateway(options: {
   flavour: NewApiFlavour;
-  video: Uint8Array;
+  video?: Uint8Array;
 }): Promise<NewApiGateway> {
-  const { flavour } = options;
+  const { flavour, video = SAMPLE_VIDEO } = options;
   const tasks = new Map<string, Task>();
   const answers: NewApiGateway["answers"] = [];
   const cdn = await startLoopbackGateway(({ res }) => {
-    res.writeHead(200, { "content-type": "video/mp4", "content-length": options.video.length }).end(options.video);
+    res.writeHead(200, { "content-type": "video/mp4", "content-length": video.length }).end(video);
   });
   const now = () => Math.floor(Date.now() / 1000);
   const requestId = () =>
@@ -139,7 +148,7 @@ export async function startNewApiGateway(options: {
         "cache-control": "public, max-age=86400",
         "x-oneapi-request-id": id,
       });
-      return res.end(options.video);
+      return res.end(video);
     }
     if (!task) return taskError(400, "task_not_exist", "task_not_exist");
     advance(task); // the gateway's poller ran since the last question
@@ -231,7 +240,7 @@ export async function startNewApiGateway(options: {
       id: task.id,
       object: "video",
       model: "",
-      status: VIDEO_STATUS[task.status],
+      status: TO_VIDEO_STATUS[task.status],
       progress: Number.parseInt(PROGRESS[task.status], 10),
       created_at: task.klingCreatedAt,
       completed_at: task.klingUpdatedAt,

@@ -22,45 +22,48 @@ export interface Serve {
 /** Starts scripts/serve.mjs with `args` and `env` (MOCK_PORT and DOCS_PORT default to free ports) and waits until it is ready. */
 export async function startServe(options: { args?: string[]; env?: Record<string, string> } = {}): Promise<Serve> {
   const env = { MOCK_PORT: String(await freePort()), DOCS_PORT: String(await freePort()), ...options.env };
-  const child = spawn(process.execPath, ["scripts/serve.mjs", ...(options.args ?? [])], {
-    cwd: REPO,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk) => (output += chunk));
-  child.stderr.on("data", (chunk) => (output += chunk));
+  const { child, output } = spawnServe(options.args ?? [], env);
   const stop = () => stopChild(child);
   try {
-    await eventually(() => output.includes("Ctrl-C stops everything") || child.exitCode !== null, 60_000, "make serve");
+    await eventually(
+      () => output().includes("Ctrl-C stops everything") || child.exitCode !== null,
+      60_000,
+      "make serve",
+    );
   } catch (error) {
     await stop();
     throw error;
   }
-  if (child.exitCode !== null) throw new Error(`make serve exited with ${child.exitCode}:\n${output}`);
+  if (child.exitCode !== null) throw new Error(`make serve exited with ${child.exitCode}:\n${output()}`);
   return {
     apiUrl: `http://127.0.0.1:${env.MOCK_PORT}`,
-    mockUrl: /the stateful mock (http:\/\/\S+),/.exec(output)?.[1] ?? "",
+    mockUrl: /the stateful mock (http:\/\/\S+),/.exec(output())?.[1] ?? "",
     docsUrl: `http://127.0.0.1:${env.DOCS_PORT}/`,
-    output: () => output,
+    output,
     stop,
   };
 }
 
 /** Runs scripts/serve.mjs to its end (it should fail at once): its exit code and output. */
 export async function runServe(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ["scripts/serve.mjs"], {
+  const { child, output } = spawnServe([], env);
+  const timer = setTimeout(() => child.kill("SIGINT"), 30_000);
+  const [code] = await once(child, "exit");
+  clearTimeout(timer);
+  return { code, output: output() };
+}
+
+/** scripts/serve.mjs with `args` and `env` (on top of this process's), and all it prints, stdout and stderr. */
+function spawnServe(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ["scripts/serve.mjs", ...args], {
     cwd: REPO,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout.on("data", (chunk) => (output += chunk));
-  child.stderr.on("data", (chunk) => (output += chunk));
-  const timer = setTimeout(() => child.kill("SIGINT"), 30_000);
-  const [code] = await once(child, "exit");
-  clearTimeout(timer);
-  return { code, output };
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  return { child, output: () => output };
 }
 
 /** Ctrl-C, as a user stops it: serve.mjs then stops Prism's whole process group. */
