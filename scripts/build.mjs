@@ -2,7 +2,8 @@
 // `make build`: the package in dist/, laid out like its entry points (dist/index.js,
 // dist/node.js, dist/mock/index.js, dist/cli.js). esbuild compiles the sources and the generated
 // runtime code together, split so that every entry shares one copy of the SDK (the CLI included:
-// one HTTP path, not two); tsc writes the declarations (tsconfig.build.json).
+// its requests are the SDK's; only a video's bytes may come off a socket of its own, see
+// src/cli/socket-body.ts); tsc writes the declarations (tsconfig.build.json).
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { build } from "esbuild";

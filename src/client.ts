@@ -103,10 +103,15 @@ export class VideoClient {
     });
     this.#validate = options.validate ?? true;
     this.raw = createClient<paths>({
-      baseUrl: this.#base.href.replace(/\/+$/, ""),
+      baseUrl: this.baseUrl,
       headers: options.headers,
       fetch: (request) => this.#transport.send(request, { authorize: true, read: "auto" }),
     });
+  }
+
+  /** The gateway's base URL, as the client uses it (no trailing slash or `/v1`). */
+  get baseUrl(): string {
+    return this.#base.href.replace(/\/+$/, "");
   }
 
   /**

@@ -36,8 +36,12 @@ export async function downloadVideo(task: VideoTask, context: DownloadContext): 
   throw context.errorFrom(response, await response.text());
 }
 
-/** The video's URL, and whether it is on the gateway's origin; undefined when the task names none. */
-function videoSource(task: VideoTask, base: URL): { url: string; gateway: boolean } | undefined {
+/**
+ * The video's URL, and whether it is on the gateway's origin (then, and only then, it is fetched
+ * with the key); undefined when the task names none. Throws InvalidResponseError for a URL that
+ * is not http(s) or holds credentials.
+ */
+export function videoSource(task: VideoTask, base: URL): { url: string; gateway: boolean } | undefined {
   const given = [task.video_url, task.metadata?.url].find(
     (value): value is string => typeof value === "string" && value.trim() !== "",
   );

@@ -122,6 +122,10 @@ function messageOf(error: unknown, session: Session, taskId: string | undefined)
       ? `the download of task ${taskId} stalled: no data for ${formatDuration(DEFAULTS.timeoutMs)}`
       : `${gateway} did not answer within ${formatDuration(DEFAULTS.timeoutMs)}`;
   }
+  if (error instanceof APIConnectionError && session.stage === "downloading") {
+    // The video may be on another host than the gateway (its storage): the SDK's message names it.
+    return `the download of task ${taskId} could not connect: ${sdkText(error)}`;
+  }
   if (error instanceof APIConnectionError) {
     return `no answer from ${gateway} (${connectionDetail(error)}): is the gateway, or the mock (kling-video mock), running?`;
   }

@@ -1,13 +1,15 @@
 // Following a task to its end, and saving its video: what `create --wait/--out`, `wait` and
 // `download` share. The defaults are the SDK's (DEFAULTS), never restated.
-import { DEFAULTS, type VideoClient, type VideoTask } from "kling-video";
+import { DEFAULTS, type VideoTask } from "kling-video";
 import type { OptionSpecs, OptionValues } from "./args.js";
 import type { CommandInput } from "./command.js";
 import { optionWords } from "./command-line.js";
 import { formatDuration, parseDuration } from "./durations.js";
-import { checkOut, saveBody } from "./save-file.js";
+import type { Gateway } from "./gateway.js";
+import { checkOut } from "./save-file.js";
 import { GATEWAY_OPTIONS } from "./shared-options.js";
 import { shellWord } from "./text.js";
+import { saveVideoFile } from "./video-download.js";
 
 export const WAIT_OPTIONS: OptionSpecs = {
   "poll-interval": {
@@ -71,7 +73,7 @@ export function resumeCommand(
 /** Waits for the task to complete (reporting each change), then saves the video when --out was given. */
 export async function follow(
   input: CommandInput,
-  client: VideoClient,
+  gateway: Gateway,
   taskId: string,
   settings: WaitSettings,
   out: OutFile | undefined,
@@ -83,31 +85,28 @@ export async function follow(
     resume: resumeCommand("wait", taskId, out, input.values),
     waitTimeoutMs: settings.timeoutMs,
   });
-  const task = await client.wait(taskId, {
+  const task = await gateway.client.wait(taskId, {
     ...settings,
     signal: ctx.signal,
     onProgress: (seen) => reporter.progress(seen),
   });
   reporter.completed(task, session.baseUrl, out !== undefined);
-  if (out) await saveVideo(input, client, task, out);
+  if (out) await saveVideo(input, gateway, task, out);
 }
 
 /** Downloads the video (a task, or an id, which is retrieved first) to the --out file. */
 export async function saveVideo(
   { ctx, session, reporter }: CommandInput,
-  client: VideoClient,
+  gateway: Gateway,
   task: VideoTask | string,
   out: OutFile,
 ): Promise<void> {
   session.stage = "downloading";
-  const response = await client.download(task, { signal: ctx.signal });
-  const total = Number(response.headers.get("content-length")) || undefined;
-  const body = response.body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
-  const { bytes } = await saveBody(body, out.target, {
+  const { bytes } = await saveVideoFile(gateway.client, gateway.direct, task, out.target, {
     force: out.force,
     signal: ctx.signal,
     partialFiles: ctx.partialFiles,
-    onBytes: (count) => reporter.downloading(count, total),
+    onBytes: (count, total) => reporter.downloading(count, total),
   });
   reporter.saved(out.path, bytes);
 }

@@ -6,6 +6,7 @@ import type { OptionValues } from "./args.js";
 import type { RunContext } from "./context.js";
 import { UsageError } from "./exit-codes.js";
 import { MOCK_BASE_URL } from "./shared-options.js";
+import type { DirectAccess } from "./video-download.js";
 
 /** Any key passes the local mock. */
 const MOCK_API_KEY = "sk-local-mock";
@@ -14,10 +15,12 @@ export interface Gateway {
   client: VideoClient;
   /** Undefined when the client was given ready-made. */
   baseUrl: string | undefined;
+  /** For downloads off a socket: only when the client is the CLI's own, over the network (no fetch given). */
+  direct: DirectAccess | undefined;
 }
 
 export function connect(values: OptionValues, ctx: RunContext): Gateway {
-  if (ctx.client) return { client: ctx.client, baseUrl: undefined };
+  if (ctx.client) return { client: ctx.client, baseUrl: undefined, direct: undefined };
   const flagUrl = values["base-url"] as string | undefined;
   if (values.mock && flagUrl !== undefined)
     throw new UsageError("--mock and --base-url name different gateways: pass one");
@@ -41,5 +44,5 @@ export function connect(values: OptionValues, ctx: RunContext): Gateway {
     allowInsecureHttp: values["allow-insecure-http"] === true,
     ...(prefer === undefined ? {} : { headers: { Prefer: prefer } }),
   });
-  return { client, baseUrl };
+  return { client, baseUrl, direct: ctx.fetch ? undefined : { apiKey } };
 }

@@ -3,11 +3,11 @@
 // name (a planted file or link there makes it fail, never followed), renamed over --out only once
 // complete, and removed whenever the download does not complete.
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, writeSync } from "node:fs";
 import { open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "./exit-codes.js";
-import { fileWriter } from "./file-writer.js";
+import { type FileWriter, fileWriter } from "./file-writer.js";
 import { collectShortLivedGarbage } from "./memory.js";
 import { formatBytes } from "./text.js";
 
@@ -57,9 +57,15 @@ export interface SavedFile {
 /** Downloaded bytes between two collections of the chunks already written (see memory.ts). */
 const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
 
+/** A body that passes its chunks on as they arrive, each valid only during the call (socket-body.ts). */
+export interface PushedBody {
+  pipeTo(write: (chunk: Uint8Array) => void): Promise<void>;
+  cancel(reason: unknown): void;
+}
+
 /** Writes the body to `target` (checked by checkOut). */
 export async function saveBody(
-  body: ReadableStream<Uint8Array>,
+  body: ReadableStream<Uint8Array> | PushedBody,
   target: string,
   options: SaveOptions,
 ): Promise<SavedFile> {
@@ -67,30 +73,20 @@ export async function saveBody(
   const file = await open(partial, "wx");
   options.partialFiles?.add(partial);
   const hash = options.hash ? createHash("sha256") : undefined;
-  const writer = fileWriter(file.fd);
   let bytes = 0;
-  const reader = body.getReader();
-  const stop = () => void reader.cancel().catch(() => undefined);
-  options.signal.addEventListener("abort", stop, { once: true });
+  /** Counts and hashes a chunk; returns the bytes so far. */
+  const counted = (chunk: Uint8Array) => {
+    bytes += chunk.byteLength;
+    hash?.update(chunk);
+    return bytes;
+  };
+  let settle: (() => Promise<void>) | undefined;
   try {
-    let uncollected = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      // A cancelled read ends like a finished one: the signal tells them apart.
-      options.signal.throwIfAborted();
-      if (done) break;
-      bytes += value.byteLength;
-      hash?.update(value);
-      const full = writer.write(value);
-      if (full) await full;
-      options.onBytes(bytes);
-      uncollected += value.byteLength;
-      if (uncollected >= COLLECT_EVERY_BYTES) {
-        uncollected = 0;
-        collectShortLivedGarbage();
-      }
-    }
-    await writer.drain();
+    if (body instanceof ReadableStream) {
+      const writer = fileWriter(file.fd);
+      settle = writer.settle; // never close a file with a write still under way
+      await writeStream(body, writer, options, counted);
+    } else await writePushed(body, file.fd, options, counted);
     await file.close();
     const sha256 = hash?.digest("hex");
     if (!options.force && (await stat(target).catch(() => undefined))) {
@@ -107,11 +103,64 @@ export async function saveBody(
       cause: error,
     });
   } finally {
-    options.signal.removeEventListener("abort", stop);
-    await writer.settle(); // never close a file with a write still under way
+    await settle?.();
     await file.close().catch(() => undefined);
     await rm(partial, { force: true });
     options.partialFiles?.delete(partial);
+  }
+}
+
+/** A stream's chunks are the writer's to keep: written in the thread pool while the next ones arrive. */
+async function writeStream(
+  body: ReadableStream<Uint8Array>,
+  writer: FileWriter,
+  options: SaveOptions,
+  counted: (chunk: Uint8Array) => number,
+): Promise<void> {
+  const reader = body.getReader();
+  const stop = () => void reader.cancel().catch(() => undefined);
+  options.signal.addEventListener("abort", stop, { once: true });
+  try {
+    let uncollected = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      // A cancelled read ends like a finished one: the signal tells them apart.
+      options.signal.throwIfAborted();
+      if (done) break;
+      const total = counted(value);
+      const full = writer.write(value);
+      if (full) await full;
+      options.onBytes(total);
+      uncollected += value.byteLength;
+      if (uncollected >= COLLECT_EVERY_BYTES) {
+        uncollected = 0;
+        collectShortLivedGarbage();
+      }
+    }
+    await writer.drain();
+  } finally {
+    options.signal.removeEventListener("abort", stop);
+  }
+}
+
+/** A pushed chunk is only lent: it is written before the call returns (page-cache writes are quick). */
+async function writePushed(
+  body: PushedBody,
+  fd: number,
+  options: SaveOptions,
+  counted: (chunk: Uint8Array) => number,
+): Promise<void> {
+  const stop = () => body.cancel(options.signal.reason);
+  options.signal.addEventListener("abort", stop, { once: true });
+  try {
+    options.signal.throwIfAborted();
+    await body.pipeTo((chunk) => {
+      const total = counted(chunk);
+      for (let written = 0; written < chunk.byteLength; ) written += writeSync(fd, chunk, written);
+      options.onBytes(total);
+    });
+  } finally {
+    options.signal.removeEventListener("abort", stop);
   }
 }
 

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { type BatchJob, type BatchSummary, DEFAULTS, type VideoClient, type VideoTask } from "kling-video";
+import { type BatchJob, type BatchSummary, DEFAULTS, type VideoTask } from "kling-video";
 import { createFileJournal } from "kling-video/node";
 import type { OptionSpecs, OptionValues } from "../args.js";
 import { isJobFile, unnamedFileName, videoFileName } from "../batch/file-names.js";
@@ -18,10 +18,11 @@ import { optionWords } from "../command-line.js";
 import type { RunContext } from "../context.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { WAIT_OPTIONS, waitSettings } from "../follow.js";
-import { connect } from "../gateway.js";
-import { partialTarget, saveBody } from "../save-file.js";
+import { connect, type Gateway } from "../gateway.js";
+import { partialTarget } from "../save-file.js";
 import { GATEWAY_OPTIONS, OUTPUT_OPTIONS } from "../shared-options.js";
 import { shellWord } from "../text.js";
+import { saveVideoFile } from "../video-download.js";
 
 const OPTIONS: OptionSpecs = {
   "out-dir": { type: "string", value: "<dir>", help: "where the videos go (created if missing)" },
@@ -78,7 +79,8 @@ export const batch: Command = {
     if (summaryPath !== undefined) await checkSummaryPath(summaryPath);
     const { jobs, lines } = await readJobsFile(jobsPath);
     const outDir = await makeOutDir(outDirGiven);
-    const { client, baseUrl } = connect(values, ctx);
+    const gateway = connect(values, ctx);
+    const { client, baseUrl } = gateway;
     session.baseUrl = baseUrl;
 
     const release = await lockJournal(resolve(journalPath));
@@ -104,7 +106,7 @@ export const batch: Command = {
           retryUnknown: values["retry-unknown"] === true,
           signal: ctx.signal,
           onEvent: (event) => progress.onEvent(event),
-          save: saver(client, ctx, outDir, values.force === true),
+          save: saver(gateway, ctx, outDir, values.force === true),
         });
       } catch (error) {
         // The journal failed: the summary still says what became of each job; the error says which ids it lost.
@@ -187,12 +189,10 @@ async function removeLeftoverPartials(jobs: BatchJob[], outDir: string): Promise
 }
 
 /** The engine's `save`: the video, downloaded atomically to its file under --out-dir, with its sha256. */
-function saver(client: VideoClient, ctx: RunContext, outDir: string, force: boolean) {
+function saver(gateway: Gateway, ctx: RunContext, outDir: string, force: boolean) {
   return async (task: VideoTask, job: BatchJob, { signal, key }: { signal: AbortSignal; key: string }) => {
     const path = join(outDir, job.name === undefined ? unnamedFileName(key) : videoFileName(job.name));
-    const response = await client.download(task, { signal });
-    const body = response.body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
-    const saved = await saveBody(body, path, {
+    const saved = await saveVideoFile(gateway.client, gateway.direct, task, path, {
       force,
       signal,
       partialFiles: ctx.partialFiles,

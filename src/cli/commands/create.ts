@@ -75,13 +75,14 @@ export const create: Command = {
       ctx.stdout.write(`${JSON.stringify(body)}\n`);
       return EXIT.ok;
     }
-    const { client, baseUrl } = connect(values, ctx);
+    const gateway = connect(values, ctx);
+    const { client, baseUrl } = gateway;
     session.baseUrl = baseUrl;
     session.stage = "creating";
     const task = await client.create(body, { signal: ctx.signal });
     session.taskId = task.id;
     reporter.created(task, resumeCommand("wait", task.id, out, values));
-    if (values.wait || out) await follow(input, client, task.id, settings, out);
+    if (values.wait || out) await follow(input, gateway, task.id, settings, out);
     return EXIT.ok;
   },
 };

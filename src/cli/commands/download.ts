@@ -17,9 +17,13 @@ export const download: Command = {
     const [taskId] = positionals as [string];
     const out = await outFile(values);
     if (!out) throw new UsageError("download needs --out <file>");
-    const { client, baseUrl } = connect(values, ctx);
-    Object.assign(session, { baseUrl, taskId, resume: resumeCommand("download", taskId, out, values) });
-    await saveVideo(input, client, taskId, out);
+    const gateway = connect(values, ctx);
+    Object.assign(session, {
+      baseUrl: gateway.baseUrl,
+      taskId,
+      resume: resumeCommand("download", taskId, out, values),
+    });
+    await saveVideo(input, gateway, taskId, out);
     return EXIT.ok;
   },
 };

@@ -18,9 +18,10 @@ export const wait: Command = {
     const [taskId] = positionals as [string];
     const settings = waitSettings(values);
     const out = await outFile(values);
-    const { client, baseUrl } = connect(values, ctx);
+    const gateway = connect(values, ctx);
+    const { baseUrl } = gateway;
     session.baseUrl = baseUrl;
-    await follow(input, client, taskId, settings, out);
+    await follow(input, gateway, taskId, settings, out);
     return EXIT.ok;
   },
 };
