@@ -66,6 +66,7 @@ export function responseReader(handlers: ResponseHandlers): ResponseReader {
     joined.set(chunk, seen);
     for (let index = Math.max(0, seen - 3); index + 3 < joined.byteLength; index++) {
       if (joined[index] === CR && joined[index + 1] === LF && joined[index + 2] === CR && joined[index + 3] === LF) {
+        if (index > MAX_HEAD_BYTES) throw new MalformedResponseError(`headers over ${MAX_HEAD_BYTES} bytes`);
         head = new Uint8Array(0);
         const parsed = parseHead(latin1.decode(joined.subarray(0, index)));
         const bodyStart = index + 4 - seen;

@@ -70,7 +70,12 @@ export async function saveBody(
   options: SaveOptions,
 ): Promise<SavedFile> {
   const partial = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.part`); // see partialTarget
-  const file = await open(partial, "wx");
+  const file = await open(partial, "wx").catch((error: unknown) => {
+    // Nothing will read the body: let its connection go.
+    if (body instanceof ReadableStream) body.cancel(error).catch(() => undefined);
+    else body.cancel(error);
+    throw error;
+  });
   options.partialFiles?.add(partial);
   const hash = options.hash ? createHash("sha256") : undefined;
   let bytes = 0;
@@ -151,9 +156,9 @@ async function writePushed(
   counted: (chunk: Uint8Array) => number,
 ): Promise<void> {
   const stop = () => body.cancel(options.signal.reason);
+  if (options.signal.aborted) stop(); // then pipeTo rejects at once
   options.signal.addEventListener("abort", stop, { once: true });
   try {
-    options.signal.throwIfAborted();
     await body.pipeTo((chunk) => {
       const total = counted(chunk);
       for (let written = 0; written < chunk.byteLength; ) written += writeSync(fd, chunk, written);

@@ -169,6 +169,12 @@ describe("what breaks HTTP is refused", () => {
     expect(() => read(bytes(`${HEAD}X-Long: ${"a".repeat(70_000)}`), [1000, 40_000])).toThrow(/headers over/);
   });
 
+  it("headers over 64 KB that do end, in one read", () => {
+    expect(() => read(bytes(`${HEAD}X-Long: ${"a".repeat(70_000)}\r\nContent-Length: 0\r\n\r\n`))).toThrow(
+      /headers over/,
+    );
+  });
+
   it("a chunk line that never ends", () => {
     expect(() => read(bytes(`${HEAD}Transfer-Encoding: chunked\r\n\r\n${"1".repeat(2000)}`))).toThrow(/too long/);
   });

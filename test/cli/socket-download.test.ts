@@ -14,6 +14,7 @@ import { gzipSync } from "node:zlib";
 import { APIConnectionTimeoutError, APIUserAbortError, DEFAULTS } from "kling-video";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { freePort } from "../../scripts/prism.mjs";
+import { saveBody } from "../../src/cli/save-file.js";
 import { openSocketBody, type SocketBody } from "../../src/cli/socket-body.js";
 import { eventually, trapUnhandledRejections } from "../support/harness.js";
 import { type Handler, type LoopbackGateway, sendJson, startLoopbackGateway } from "../support/loopback-gateway.js";
@@ -279,6 +280,20 @@ describe("openSocketBody", () => {
     const body = (await open(`${slow.url}/v.mp4`, { signal: reading.signal }))!;
     const piped = outcome(body.pipeTo(() => reading.abort()));
     expect(await piped).toBeInstanceOf(APIUserAbortError);
+  });
+
+  it("a body that cannot be saved (its folder is gone) is let go: the connection closes", async () => {
+    // A body still under way: only the client can end this connection.
+    const storage = await serve(({ res }) => void res.writeHead(200, { "content-length": 10_000_000 }).write(VIDEO));
+    const body = (await open(`${storage.url}/v.mp4`))!;
+    const saving = saveBody(body, join(work, "gone", "v.mp4"), {
+      force: false,
+      signal: new AbortController().signal,
+      partialFiles: undefined,
+      onBytes: () => undefined,
+    });
+    await expect(saving).rejects.toThrow(/ENOENT/);
+    await eventually(() => storage.openSockets() === 0, 2_000, "the connection closed");
   });
 
   it("a write that fails stops the download with its error", async () => {
