@@ -32,7 +32,6 @@ export class MalformedResponseError extends Error {
   override name = "MalformedResponseError";
 }
 
-const latin1 = new TextDecoder("latin1");
 const CR = 13;
 const LF = 10;
 
@@ -58,41 +57,41 @@ export function responseReader(handlers: ResponseHandlers): ResponseReader {
     handlers.end();
   };
 
-  /** Adds `chunk` to the head; returns where the body starts in `chunk`, or -1 while the head goes on. */
+  /** Reads heads off `chunk`; returns where the body starts in `chunk`, or -1 while a head goes on (or reading stopped). */
   const readHead = (chunk: Uint8Array): number => {
-    const seen = head.byteLength;
-    const joined = new Uint8Array(seen + chunk.byteLength);
-    joined.set(head);
-    joined.set(chunk, seen);
-    for (let index = Math.max(0, seen - 3); index + 3 < joined.byteLength; index++) {
-      if (joined[index] === CR && joined[index + 1] === LF && joined[index + 2] === CR && joined[index + 3] === LF) {
-        if (index > MAX_HEAD_BYTES) throw new MalformedResponseError(`headers over ${MAX_HEAD_BYTES} bytes`);
-        head = new Uint8Array(0);
-        const parsed = parseHead(latin1.decode(joined.subarray(0, index)));
-        const bodyStart = index + 4 - seen;
-        if (parsed.status >= 100 && parsed.status < 200 && parsed.status !== 101) {
-          const next = readHead(chunk.subarray(bodyStart)); // an informational answer: the real one follows
-          return next === -1 ? -1 : bodyStart + next;
-        }
-        if (!handlers.head(parsed)) {
-          state = "done";
-          return -1;
-        }
-        const { framing } = parsed;
-        if (framing === undefined) throw new MalformedResponseError("unsupported body framing");
-        if (framing === "chunked") state = "size";
-        else if (framing === "close") state = "close";
-        else {
-          remaining = framing.length;
-          state = "length";
-          if (remaining === 0) finish();
-        }
-        return bodyStart;
+    let start = 0;
+    for (;;) {
+      const seen = head.byteLength;
+      const end = headEnd(head, chunk, start);
+      if (end === -1) {
+        if (seen + chunk.byteLength - start > MAX_HEAD_BYTES)
+          throw new MalformedResponseError(`headers over ${MAX_HEAD_BYTES} bytes`);
+        head = concat(head, chunk.subarray(start));
+        return -1;
       }
+      if (end > MAX_HEAD_BYTES) throw new MalformedResponseError(`headers over ${MAX_HEAD_BYTES} bytes`);
+      const parsed = parseHead(
+        latin1(end <= seen ? head.subarray(0, end) : concat(head, chunk.subarray(start, start + end - seen))),
+      );
+      head = new Uint8Array(0);
+      start += end + 4 - seen;
+      // An informational answer (100 Continue, 103 Early Hints): the real one follows.
+      if (parsed.status >= 100 && parsed.status < 200 && parsed.status !== 101) continue;
+      if (!handlers.head(parsed)) {
+        state = "done";
+        return -1;
+      }
+      const { framing } = parsed;
+      if (framing === undefined) throw new MalformedResponseError("unsupported body framing");
+      if (framing === "chunked") state = "size";
+      else if (framing === "close") state = "close";
+      else {
+        remaining = framing.length;
+        state = "length";
+        if (remaining === 0) finish();
+      }
+      return start;
     }
-    if (joined.byteLength > MAX_HEAD_BYTES) throw new MalformedResponseError(`headers over ${MAX_HEAD_BYTES} bytes`);
-    head = joined;
-    return -1;
   };
 
   const readChunked = (chunk: Uint8Array, from: number) => {
@@ -114,7 +113,7 @@ export function responseReader(handlers: ResponseHandlers): ResponseReader {
       } else {
         const end = chunk.indexOf(LF, at);
         const upTo = end === -1 ? chunk.byteLength : end;
-        line += latin1.decode(chunk.subarray(at, upTo));
+        line += latin1(chunk.subarray(at, upTo));
         if (line.length > MAX_CHUNK_LINE_BYTES) throw new MalformedResponseError("chunk line too long");
         at = upTo;
         if (end === -1) break;
@@ -157,7 +156,31 @@ export function responseReader(handlers: ResponseHandlers): ResponseReader {
   };
 }
 
-/** Status line and header fields; Headers refuses names and values HTTP forbids. */
+/**
+ * Where CRLF CRLF begins in the head so far followed by `chunk` from `start` (as one run of bytes),
+ * looking no further than a head may be long; -1 when it is not there.
+ */
+function headEnd(head: Uint8Array, chunk: Uint8Array, start: number): number {
+  const seen = head.byteLength;
+  const at = (index: number) => (index < seen ? head[index] : chunk[start + index - seen]);
+  const last = Math.min(seen + chunk.byteLength - start - 4, MAX_HEAD_BYTES + 1);
+  for (let index = Math.max(0, seen - 3); index <= last; index++) {
+    if (at(index) === CR && at(index + 1) === LF && at(index + 2) === CR && at(index + 3) === LF) return index;
+  }
+  return -1;
+}
+
+const concat = (first: Uint8Array, second: Uint8Array) => {
+  const joined = new Uint8Array(first.byteLength + second.byteLength);
+  joined.set(first);
+  joined.set(second, first.byteLength);
+  return joined;
+};
+
+/** Bytes as ISO-8859-1, one character each (TextDecoder's "latin1" is windows-1252). */
+const latin1 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+
+/** Status line and header fields; Headers refuses names and values HTTP forbids (a folded line among them). */
 function parseHead(text: string): ResponseHead {
   const [statusLine = "", ...fields] = text.split("\r\n");
   const status = /^HTTP\/1\.[01] ([1-9]\d\d)(?: [^\r\n]*)?$/.exec(statusLine);
@@ -165,8 +188,7 @@ function parseHead(text: string): ResponseHead {
   const headers = new Headers();
   for (const field of fields) {
     const colon = field.indexOf(":");
-    // No colon, or a folded line (obsolete, and a smuggling vector): not an answer to trust.
-    if (colon <= 0 || /^[ \t]/.test(field)) throw new MalformedResponseError("bad header line");
+    if (colon <= 0) throw new MalformedResponseError("bad header line");
     try {
       headers.append(field.slice(0, colon), field.slice(colon + 1).trim());
     } catch {

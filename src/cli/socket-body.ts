@@ -104,6 +104,9 @@ export function openSocketBody(
       end() {
         ended = true;
         if (phase === "piping") succeed();
+        // The whole body came with the head (over TLS, data and the close still arrive after the
+        // pause): the connection is done with, and what it does next is not the body's business.
+        else socket.destroy();
       },
     });
 
@@ -117,6 +120,7 @@ export function openSocketBody(
         } catch (error) {
           return fail(error);
         }
+        if (phase !== "piping") return; // cancelled by the writer
         if (ended) return succeed();
         write = writer;
         lastRead = Date.now();
@@ -130,13 +134,13 @@ export function openSocketBody(
     const onread = {
       buffer,
       callback(length: number) {
-        lastRead = Date.now();
         try {
           reader.feed(buffer.subarray(0, length));
         } catch (error) {
           fail(error);
           return false;
         }
+        lastRead = Date.now(); // after the write: a slow disk is not a silent server
         return phase !== "held"; // paused from the accepted head until pipeTo
       },
     };
@@ -149,7 +153,8 @@ export function openSocketBody(
           onread,
         } as ConnectionOptions)
       : connectTcp({ host, port, onread });
-    socket.on("error", fail);
+    // Once the body has ended, only an abort or a cancel can fail it.
+    socket.on("error", (error) => ended || fail(error));
     socket.on("end", () => {
       try {
         reader.close();
@@ -157,7 +162,7 @@ export function openSocketBody(
         fail(error);
       }
     });
-    socket.on("close", () => fail(new Error("the connection closed")));
+    socket.on("close", () => ended || fail(new Error("the connection closed")));
     socket.write(
       `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUser-Agent: kling-video\r\nAccept: */*\r\n` +
         `Accept-Encoding: identity\r\nConnection: close\r\n${authorization ? `Authorization: ${authorization}\r\n` : ""}\r\n`,

@@ -114,6 +114,18 @@ describe("a body read whole, however the wire cuts it", () => {
     }
   });
 
+  it("after thousands of informational answers in one read, without recursion", () => {
+    const wire = bytes(`${"HTTP/1.1 100 Continue\r\n\r\n".repeat(50_000)}${HEAD}Content-Length: 2\r\n\r\nok`);
+    expect(new TextDecoder().decode(read(wire).body)).toBe("ok");
+  });
+
+  it("takes header bytes 0x80-0xFF as one character each (a UTF-8 file name, say)", () => {
+    const name = Buffer.from('attachment; filename="fox’s.mp4"', "utf8");
+    const wire = join([bytes(`${HEAD}Content-Disposition: `), name, bytes("\r\nContent-Length: 0\r\n\r\n")]);
+    const { head } = read(wire);
+    expect(Buffer.from(head!.headers.get("content-disposition")!, "latin1").toString("utf8")).toContain("fox’s.mp4");
+  });
+
   it("an empty body ends at the head", () => {
     expect(read(bytes(`${HEAD}Content-Length: 0\r\n\r\n`)).ends).toBe(1);
   });
@@ -156,7 +168,7 @@ describe("what it reports and stops at", () => {
 describe("what breaks HTTP is refused", () => {
   it.each([
     ["a status line that is not HTTP/1.x", "HTTP/2 200\r\n\r\n"],
-    ["a folded header line", `${HEAD}X-A: 1\r\n  folded\r\nContent-Length: 0\r\n\r\n`],
+    ["a folded header line", `${HEAD}X-A: 1\r\n X-B: 2\r\nContent-Length: 0\r\n\r\n`],
     ["a header line without a colon", `${HEAD}Nonsense\r\n\r\n`],
     ["a chunk size that is not hex", `${HEAD}Transfer-Encoding: chunked\r\n\r\nzz\r\n`],
     ["a chunk not followed by CRLF", `${HEAD}Transfer-Encoding: chunked\r\n\r\n3\r\nabcX`],
