@@ -102,7 +102,7 @@ export async function saveVideo(
   out: OutFile,
 ): Promise<void> {
   session.stage = "downloading";
-  const { bytes } = await saveVideoFile(gateway.client, gateway.direct, task, out.target, {
+  const { bytes } = await saveVideoFile(gateway, task, out.target, {
     force: out.force,
     signal: ctx.signal,
     partialFiles: ctx.partialFiles,

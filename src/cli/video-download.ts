@@ -19,8 +19,7 @@ export interface VideoSaveOptions extends Omit<SaveOptions, "onBytes"> {
 
 /** The video of `task` (or of the task with this id, retrieved first) saved to `target` (checked by checkOut). */
 export async function saveVideoFile(
-  client: VideoClient,
-  direct: DirectAccess | undefined,
+  { client, direct }: { client: VideoClient; direct: DirectAccess | undefined },
   task: VideoTask | string,
   target: string,
   options: VideoSaveOptions,

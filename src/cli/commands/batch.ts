@@ -192,7 +192,7 @@ async function removeLeftoverPartials(jobs: BatchJob[], outDir: string): Promise
 function saver(gateway: Gateway, ctx: RunContext, outDir: string, force: boolean) {
   return async (task: VideoTask, job: BatchJob, { signal, key }: { signal: AbortSignal; key: string }) => {
     const path = join(outDir, job.name === undefined ? unnamedFileName(key) : videoFileName(job.name));
-    const saved = await saveVideoFile(gateway.client, gateway.direct, task, path, {
+    const saved = await saveVideoFile(gateway, task, path, {
       force,
       signal,
       partialFiles: ctx.partialFiles,
