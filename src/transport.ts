@@ -82,7 +82,7 @@ export class Transport {
           `${origin} is not the gateway: the API key is only sent to ${this.#options.origin}`,
         );
       }
-      if (this.#options.apiKey) headers.set("authorization", `Bearer ${this.#options.apiKey}`);
+      if (this.#options.apiKey) headers.set("authorization", bearer(this.#options.apiKey));
     }
     const body = options.body ?? (request.body === null ? null : await request.text());
     const signal = options.signal ?? request.signal;
@@ -179,6 +179,9 @@ export class Transport {
     }
   }
 }
+
+/** How the gateway takes the key: the Authorization header's value. */
+export const bearer = (apiKey: string) => `Bearer ${apiKey}`;
 
 const aborted = (signal: AbortSignal, notSent: boolean) =>
   new APIUserAbortError("Request aborted by the caller", { cause: signal.reason, notSent });

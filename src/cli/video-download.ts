@@ -4,6 +4,7 @@
 // download, which decides everything else (redirects, errors, retries, the content route).
 import { DEFAULTS, type VideoClient, type VideoTask } from "kling-video";
 import { videoSource } from "../download.js";
+import { bearer } from "../transport.js";
 import { type SavedFile, type SaveOptions, saveBody } from "./save-file.js";
 import { openSocketBody } from "./socket-body.js";
 
@@ -30,7 +31,7 @@ export async function saveVideoFile(
   const body =
     source &&
     (await openSocketBody(new URL(source.url), {
-      ...(source.gateway && direct?.apiKey ? { authorization: `Bearer ${direct.apiKey}` } : {}),
+      ...(source.gateway && direct?.apiKey ? { authorization: bearer(direct.apiKey) } : {}),
       timeoutMs: DEFAULTS.timeoutMs,
       signal,
     }));
